@@ -49,4 +49,6 @@ template <>
 struct is_error_code_enum<segnala::core::errc> : std::true_type {};
 }  // namespace boost::system
 
+// SEGNALA_TRY(var, expr): declares var from a successful result, or returns its error.
+// (Boost 1.74 spelling: the variable name without `auto`.)
 #define SEGNALA_TRY BOOST_OUTCOME_TRY

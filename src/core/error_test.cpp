@@ -13,7 +13,7 @@ result<int> half(int v) {
 }
 
 result<int> quarter(int v) {
-    SEGNALA_TRY(auto h, half(v));
+    SEGNALA_TRY(h, half(v));
     return half(h);
 }
 
