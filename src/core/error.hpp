@@ -52,3 +52,5 @@ struct is_error_code_enum<segnala::core::errc> : std::true_type {};
 // SEGNALA_TRY(var, expr): declares var from a successful result, or returns its error.
 // (Boost 1.74 spelling: the variable name without `auto`.)
 #define SEGNALA_TRY BOOST_OUTCOME_TRY
+// SEGNALA_TRYV(expr): returns the error of a result<void>-like expression.
+#define SEGNALA_TRYV BOOST_OUTCOME_TRYV
