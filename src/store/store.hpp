@@ -4,6 +4,7 @@
 // A mutating method returns only after its transaction is durable (COMMIT done).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -103,7 +104,9 @@ class Store {
     core::result<void> ping();
     StoreStats stats() const;
 
-    // Operators. create_operator: errc::conflict when the username exists.
+    // Operators. create_operator: errc::conflict when the username exists; created_at is taken
+    // from audit.at. Methods taking an id return errc::not_found when no operator has it (and
+    // then append no audit entry). Every AuditEvent is appended in the change's transaction.
     core::result<std::int64_t> create_operator(const NewOperator& op, const AuditEvent& audit);
     core::result<Operator> find_operator(const std::string& username);
     core::result<Operator> get_operator(std::int64_t id);
@@ -118,7 +121,8 @@ class Store {
     /// Successful login: resets failures, stores the session, appends the audit entry.
     core::result<void> record_login_success(std::int64_t id, const Session& s, const AuditEvent& audit);
 
-    // Sessions (only the hash of the cookie value is stored).
+    // Sessions (only the hash of the cookie value is stored). touch_session and delete_session
+    // return errc::not_found when there is no such session (nothing is audited then).
     core::result<Session> find_session(const std::string& id_hash);
     core::result<void> touch_session(const std::string& id_hash, std::int64_t now);
     core::result<void> delete_session(const std::string& id_hash, const AuditEvent& audit);
@@ -129,8 +133,12 @@ class Store {
     /// Adds one hit to `key` in the window starting at `window_start`; returns the count.
     core::result<std::int64_t> throttle_hit(const std::string& key, std::int64_t window_start);
     core::result<std::int64_t> throttle_count(const std::string& key, std::int64_t window_start);
+    /// Deletes windows that started before `before`; returns how many. throttle_hit also
+    /// purges windows older than 7 days every 1024 hits.
+    core::result<std::int64_t> purge_throttle(std::int64_t before);
 
-    // API keys. errc::conflict when the name exists.
+    // API keys. errc::conflict when the name (or key hash) exists. find_api_key also returns
+    // revoked keys (revoked_at > 0): the caller refuses them. Revoking twice keeps the first time.
     core::result<std::int64_t> create_api_key(const ApiKey& key, const AuditEvent& audit);
     core::result<ApiKey> find_api_key(const std::string& key_hash);
     core::result<std::vector<ApiKey>> list_api_keys();
@@ -145,6 +153,7 @@ class Store {
 
   private:
     Database& db_;
+    std::atomic<std::uint64_t> throttle_hits_{0};
 };
 
 inline constexpr std::uint64_t kCommitLatencyBoundsUs[] = {100,   250,   500,    1000,   2500,

@@ -1,0 +1,24 @@
+// The embedded SQLite backend: WAL, synchronous=FULL, one writer thread that commits queued
+// writes in groups (group commit), readers on their own connections.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/error.hpp"
+#include "store/database.hpp"
+
+namespace segnala::store {
+
+struct SqliteSettings {
+    std::string path;              ///< database file; created when missing
+    int busy_timeout_ms = 5000;    ///< how long a connection waits on a lock before "busy"
+    int max_batch = 256;           ///< most write functions committed in one transaction
+    int max_idle_readers = 4;      ///< reader connections kept open between reads
+};
+
+/// Opens (creating if needed) the database file and starts the writer thread. Does not migrate.
+/// errc::unavailable when the file cannot be opened or configured (logged with the reason).
+[[nodiscard]] core::result<std::unique_ptr<Database>> open_sqlite(const SqliteSettings& settings);
+
+}  // namespace segnala::store
