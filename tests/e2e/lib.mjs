@@ -1,0 +1,255 @@
+// Browser-test harness for Segnala: playwright-core driving Debian's Chromium, axe-core on
+// every page, screenshots on failure, and the real `segnala serve` on an ephemeral port.
+// Packages resolve from web/node_modules (run `npm ci` in web/ first; tests/e2e/run does).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '..', '..');
+const webRequire = createRequire(path.join(repoRoot, 'web', 'package.json'));
+const { chromium } = webRequire('playwright-core');
+const axeSource = readFileSync(webRequire.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const artifactsDir = path.join(here, 'artifacts');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const VIEWPORTS = [
+  { name: 'mobile', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 800 },
+];
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/**
+ * Launches headless Chromium. Playwright gives every launch a fresh temporary profile
+ * (user-data dir) and deletes it on close; no network beyond what the page asks for.
+ */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+function slug(label) {
+  return String(label).replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100);
+}
+
+/** Saves a full-page screenshot into tests/e2e/artifacts/<label>.png; returns its path. */
+export async function screenshot(page, label) {
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${slug(label)}.png`);
+  try {
+    await page.screenshot({ path: file, fullPage: true });
+  } catch (err) {
+    return `(no screenshot: ${err.message})`;
+  }
+  return file;
+}
+
+/** Runs fn(); on failure saves a screenshot named after label and rethrows. */
+export async function withScreenshot(page, label, fn) {
+  try {
+    return await fn();
+  } catch (err) {
+    const file = await screenshot(page, `FAIL-${label}`);
+    err.message += `\n  screenshot: ${file}`;
+    throw err;
+  }
+}
+
+/**
+ * Runs axe-core on the page (WCAG 2.0/2.1 A and AA) and throws unless there is ZERO violation.
+ * axe is evaluated through the DevTools protocol, which the page's Content-Security-Policy
+ * does not block, so pages are tested under their real CSP (no bypassCSP).
+ */
+export async function checkA11y(page, label) {
+  const hasAxe = await page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!hasAxe) {
+    await page.evaluate(axeSource);
+  }
+  const results = await page.evaluate(
+    (tags) =>
+      window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      }),
+    AXE_TAGS,
+  );
+  const violations = results.violations;
+  if (violations.length === 0) {
+    return;
+  }
+  const lines = [`axe: ${violations.length} accessibility violation(s) on ${label} (${page.url()})`];
+  for (const v of violations) {
+    lines.push(`- ${v.id} [${v.impact}] ${v.help} (${v.helpUrl})`);
+    for (const node of v.nodes) {
+      lines.push(`    at ${JSON.stringify(node.target)}: ${node.failureSummary?.replace(/\n/g, ' ')}`);
+    }
+  }
+  const file = await screenshot(page, `A11Y-${label}`);
+  lines.push(`  screenshot: ${file}`);
+  const err = new Error(lines.join('\n'));
+  err.violations = violations;
+  throw err;
+}
+
+/**
+ * Calls fn(viewport) at a phone size (390x844) and a desktop size (1280x800), in that order;
+ * a failure at either keeps a screenshot named after label and the viewport.
+ */
+export async function atViewports(page, fn, label = 'page') {
+  for (const viewport of VIEWPORTS) {
+    await page.setViewportSize({ width: viewport.width, height: viewport.height });
+    await withScreenshot(page, `${label}-${viewport.name}`, () => fn(viewport));
+  }
+}
+
+/**
+ * Collects what must never happen on our pages: Content-Security-Policy violations (an inline
+ * script or style, a foreign origin) and uncaught script errors. Call assertClean() at the end.
+ */
+export function trackProblems(page) {
+  const problems = [];
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy/i.test(text)) {
+      problems.push(`CSP: ${text.replace(/data:[^'"]{80,}/g, (m) => `${m.slice(0, 60)}…`)}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`script error: ${err.message}`));
+  return {
+    problems,
+    assertClean(label = 'page') {
+      if (problems.length > 0) {
+        throw new Error(`${label}: ${problems.length} problem(s):\n- ${problems.join('\n- ')}`);
+      }
+    },
+  };
+}
+
+/** Path of the segnala binary: $SEGNALA_BINARY or build/segnala. */
+export function segnalaBinary() {
+  return process.env.SEGNALA_BINARY || path.join(repoRoot, 'build', 'segnala');
+}
+
+/**
+ * Starts `segnala serve` on 127.0.0.1:0 with a fresh SQLite database and data dir, and waits for
+ * its "listening on http://127.0.0.1:PORT" line. Returns { url, dataDir, lines, waitForLine,
+ * credentials, stop }. credentials() waits for the first start's "user: …" and "password: …"
+ * lines. stop() terminates the server (SIGTERM, then SIGKILL) and deletes the data dir unless
+ * SEGNALA_E2E_KEEP is set.
+ */
+export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
+  const binary = segnalaBinary();
+  if (!existsSync(binary)) {
+    throw new Error(`segnala binary not found at ${binary}: build it or set SEGNALA_BINARY`);
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'segnala-e2e-'));
+  const args = [
+    'serve',
+    '--listen', '127.0.0.1:0',
+    '--database', `sqlite:${path.join(dataDir, 'db')}`,
+    '--data-dir', dataDir,
+    ...extraArgs,
+  ];
+  const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  const lines = [];
+  const stderr = [];
+  const waiters = new Set();
+  let exited = null;
+
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const w of waiters) w.check();
+  });
+  readline.createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+    for (const w of waiters) w.check();
+  });
+
+  const describe = () =>
+    `\n  args: ${args.join(' ')}\n  stdout:\n    ${lines.join('\n    ')}\n  stderr:\n    ${stderr.slice(-40).join('\n    ')}`;
+
+  function waitForLine(regex, ms = timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        check() {
+          for (const line of lines) {
+            const m = line.match(regex);
+            if (m) {
+              done();
+              resolve(m);
+              return;
+            }
+          }
+          if (exited) {
+            done();
+            reject(new Error(`segnala exited (${JSON.stringify(exited)}) before printing ${regex}${describe()}`));
+          }
+        },
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out after ${ms} ms waiting for ${regex}${describe()}`));
+      }, ms);
+      function done() {
+        clearTimeout(timer);
+        waiters.delete(waiter);
+      }
+      waiters.add(waiter);
+      waiter.check();
+    });
+  }
+
+  async function stop() {
+    if (!exited) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+      await gone;
+      clearTimeout(timer);
+    }
+    if (!process.env.SEGNALA_E2E_KEEP) {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+    return exited;
+  }
+
+  let url;
+  try {
+    const m = await waitForLine(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    url = m[1];
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    url,
+    dataDir,
+    lines,
+    stderr,
+    waitForLine,
+    async credentials(ms = 10000) {
+      const [, user] = await waitForLine(/^\s*user:\s*(\S+)\s*$/, ms);
+      const [, password] = await waitForLine(/^\s*password:\s*(\S+)\s*$/, ms);
+      return { user, password };
+    },
+    stop,
+  };
+}
