@@ -1,6 +1,7 @@
 // One connection's life: read with limits and deadlines, route, run the handler (inline or on
 // the worker pool), write, repeat while keep-alive. Every limit answers its status and closes.
 #include <ctime>
+#include <limits>
 #include <random>
 
 #include <fmt/format.h>
@@ -149,13 +150,12 @@ asio::awaitable<void> answer_and_close(Server::Impl* im, std::shared_ptr<Conn> c
     if (!x.request_id.empty()) {
         res.set("X-Request-Id", x.request_id);
     }
-    std::size_t bytes = res.body().size();
+    finish(*im, x, status, res.body().size());
     conn->arm(std::chrono::seconds(5));
     beast::error_code ec;
     co_await bhttp::async_write(conn->socket, res, asio::redirect_error(asio::use_awaitable, ec));
     conn->disarm();
     conn->socket.shutdown(tcp::socket::shutdown_send, ec);
-    finish(*im, x, status, bytes);
 }
 
 // Fills a Request from the parsed message; 0 on success or the status to answer with.
@@ -253,13 +253,17 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
         x.request_id = new_request_id();
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(static_cast<std::uint32_t>(cfg.max_header_bytes));
-        parser.body_limit(kUnmatchedBodyLimit);
+        // The real limit is the route's, known only after the header: until then none, so
+        // that a large Content-Length is answered 413 below rather than failing the header.
+        parser.body_limit(std::numeric_limits<std::uint64_t>::max());
         conn->arm(cfg.header_timeout);
         co_await bhttp::async_read_header(conn->socket, buffer, parser,
                                           asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
             if (conn->timed_out) {
                 co_await answer_and_close(im, conn, std::move(x), 408, "Request timeout.\n");
+            } else if (ec == bhttp::error::body_limit) {
+                co_await answer_and_close(im, conn, std::move(x), 413, "Payload too large.\n");
             } else if (ec == bhttp::error::header_limit) {
                 co_await answer_and_close(im, conn, std::move(x), 431,
                                           "Request header fields too large.\n");
@@ -359,11 +363,11 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
         keep_alive = keep_alive && !im->stopping.load();
         int status = res.status;
         auto out = to_beast(*im, std::move(res), &req, head, version, keep_alive);
-        std::size_t bytes = out.body().size();
+        // Counted before the write, so a client that has read the answer sees it counted.
+        finish(*im, x, status, head ? 0 : out.body().size());
         conn->arm(cfg.body_timeout);
         co_await bhttp::async_write(conn->socket, out, asio::redirect_error(asio::use_awaitable, ec));
         conn->disarm();
-        finish(*im, x, status, bytes);
         if (ec) {
             break;
         }
