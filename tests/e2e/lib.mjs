@@ -119,6 +119,17 @@ export async function atViewports(page, fn, label = 'page') {
 }
 
 /**
+ * Clicks a submit button (or anything that navigates) and waits until the next document of the
+ * main frame has loaded: follows POST-redirect-GET without racing the old page's load state.
+ */
+export async function clickAndWaitForNavigation(page, locator) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  await locator.click();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+/**
  * Collects what must never happen on our pages: Content-Security-Policy violations (an inline
  * script or style, a foreign origin) and uncaught script errors. Call assertClean() at the end.
  */
