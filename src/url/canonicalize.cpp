@@ -297,7 +297,9 @@ bool append_host(std::string_view raw, CanonicalUrl& out) {
     if (!ascii && valid_utf8(host)) {
         to_a_labels(host, scratch);
     }
-    if (host.empty()) {
+    // After dot stripping, "...[x" would print as a host that re-parses as a bad IPv6
+    // literal; a leading '[' only ever starts an IPv6 literal.
+    if (host.empty() || host.front() == '[') {
         return false;
     }
     if (auto v4 = parse_ipv4(host)) {

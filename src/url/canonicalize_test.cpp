@@ -86,6 +86,12 @@ TEST(Canonicalize, HostPortWithoutScheme) {
     EXPECT_EQ(url.value().port, 8080);
 }
 
+TEST(Canonicalize, FuzzRegressions) {
+    // Dots stripped in front of '[': the output must not turn into a broken IPv6 literal.
+    EXPECT_FALSE(canonicalize(std::string("...[\0QQ\xa0.&..h|tp41fs:/\xcc\x99/1", 27)));
+    EXPECT_FALSE(canonicalize("http://..[abc/"));
+}
+
 TEST(Canonicalize, DeepEscapesAreLinear) {
     std::string input = "http://h/%25";
     for (int i = 0; i < 100000; ++i) {
