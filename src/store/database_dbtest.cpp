@@ -250,8 +250,19 @@ TEST_P(DatabaseTest, DroppedConnectionsRecover) {
     }
     admin_exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" +
                schema() + "'");
-    for (int i = 0; i < 6; ++i) {
-        EXPECT_EQ(count(), 4) << "read " << i;
+    // Concurrent reads, so that several dead pooled connections are met and reset.
+    {
+        std::vector<std::thread> readers;
+        for (int i = 0; i < 4; ++i) {
+            readers.emplace_back([&, i] {
+                for (int j = 0; j < 3; ++j) {
+                    EXPECT_EQ(count(), 4) << "reader " << i;
+                }
+            });
+        }
+        for (auto& t : readers) {
+            t.join();
+        }
     }
     admin_exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" +
                schema() + "'");

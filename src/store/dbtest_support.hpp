@@ -83,7 +83,10 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
     /// A statement on a connection outside the pool under test (schema setup, terminating
     /// the pool's backends).
     void admin_exec(const std::string& sql) {
-        auto admin = open_postgres(PostgresSettings{.conninfo = url_, .pool_size = 1});
+        PostgresSettings settings;
+        settings.conninfo = url_;
+        settings.pool_size = 1;
+        auto admin = open_postgres(settings);
         ASSERT_TRUE(admin) << admin.error().message();
         auto r = admin.value()->write([&](Tx& tx) -> core::result<void> {
             SEGNALA_TRY(rows, tx.query(sql));
