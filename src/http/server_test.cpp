@@ -40,6 +40,7 @@ class ServerTest : public ::testing::Test {
             std::this_thread::sleep_for(std::chrono::milliseconds(400));
             return Response::text(200, "slow done");
         });
+        router.add("GET", "/bad-status", [](Request&) { return Response::text(1000, "x"); });
         router.add("GET", "/items/{id}", [](Request& r) {
             return Response::text(200, std::string(r.param("id")) + "|" + r.path);
         });
@@ -258,6 +259,14 @@ TEST_F(ServerTest, HandlerExceptionIs500AndSessionContinues) {
     Res r = get(sock, buf, "/boom");
     EXPECT_EQ(r.result_int(), 500);
     EXPECT_NE(r.body().find(std::string(r["X-Request-Id"])), std::string::npos);
+    EXPECT_EQ(get(sock, buf, "/inline").result_int(), 200);
+}
+
+TEST_F(ServerTest, InvalidHandlerStatusIs500) {
+    start();
+    auto sock = connect();
+    beast::flat_buffer buf;
+    EXPECT_EQ(get(sock, buf, "/bad-status").result_int(), 500);
     EXPECT_EQ(get(sock, buf, "/inline").result_int(), 200);
 }
 

@@ -96,6 +96,12 @@ bhttp::response<bhttp::string_body> to_beast(Server::Impl& im, Response&& r, con
                                              bool head, unsigned version, bool keep_alive) {
     bhttp::response<bhttp::string_body> res;
     res.version(version);
+    if (r.status < 200 || r.status > 599) {
+        // 1xx cannot be a final answer and Beast throws on codes past 999: a handler bug.
+        spdlog::error("http: route {} answered status {}; sending 500", req ? req->route : "-",
+                      r.status);
+        r = Response::text(500, "Internal error.\n");
+    }
     res.result(static_cast<unsigned>(r.status));
     for (auto& [n, v] : r.headers.items()) {
         if (header_safe(n, v)) {
@@ -120,8 +126,7 @@ bhttp::response<bhttp::string_body> to_beast(Server::Impl& im, Response&& r, con
         res.set("X-Request-Id", req->request_id);
     }
     res.keep_alive(keep_alive);
-    int s = r.status;
-    if ((s >= 100 && s < 200) || s == 204 || s == 304) {
+    if (r.status == 204 || r.status == 304) {
         return res;  // no body, no Content-Length
     }
     res.content_length(r.body.size());
@@ -361,8 +366,8 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
             }
         }
         keep_alive = keep_alive && !im->stopping.load();
-        int status = res.status;
         auto out = to_beast(*im, std::move(res), &req, head, version, keep_alive);
+        int status = out.result_int();
         // Counted before the write, so a client that has read the answer sees it counted.
         finish(*im, x, status, head ? 0 : out.body().size());
         conn->arm(cfg.body_timeout);
