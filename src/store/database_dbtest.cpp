@@ -171,14 +171,17 @@ TEST_P(DatabaseTest, FailureInsideOneGroupAffectsOnlyItself) {
     ASSERT_TRUE(insert(0, "taken"));
     std::promise<void> gate;
     std::shared_future<void> open = gate.get_future().share();
+    std::promise<void> holding;
     std::thread holder([&] {
         EXPECT_TRUE(db().write([&](Tx& tx) -> core::result<void> {
+            holding.set_value();
             open.wait();
             SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, name) VALUES (1, 'holder')"));
             (void)n;
             return core::success();
         }));
     });
+    holding.get_future().wait();  // the writer thread (SQLite) or a connection (PG) is held
     constexpr int kWriters = 24;
     std::vector<core::result<void>> results(kWriters, core::success());
     std::vector<std::thread> writers;
@@ -207,9 +210,10 @@ TEST_P(DatabaseTest, FailureInsideOneGroupAffectsOnlyItself) {
     }
     EXPECT_EQ(count(), 2 + kWriters - failed);
     if (!is_postgres()) {
-        // Some group held more than 16 functions: the queued writers went in together.
+        // Some group held several functions: queued writers went in together. (Bound 1 only,
+        // so that a loaded machine that queues slowly does not make this flaky.)
         const StoreStats s = db().stats();
-        EXPECT_LT(s.batch_size_buckets[4], s.commits);
+        EXPECT_LT(s.batch_size_buckets[0], s.commits);
     }
 }
 

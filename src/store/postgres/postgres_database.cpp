@@ -252,6 +252,10 @@ core::result<PGconn*> PostgresDatabase::connect() {
         PQfinish(c);
         return errc::unavailable;
     }
+    // Server notices (e.g. "drop cascades to…") go to the log, not to stderr.
+    PQsetNoticeProcessor(
+        c, [](void*, const char* message) { spdlog::debug("postgres: {}", one_line(message)); },
+        nullptr);
     return c;
 }
 
