@@ -1,0 +1,198 @@
+#include "cli/wiring.hpp"
+
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/auth.hpp"
+#include "app/client_key.hpp"
+#include "core/clock.hpp"
+#include "crypto/seal.hpp"
+#include "http/access_log.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "store/database.hpp"
+#include "store/postgres/postgres_database.hpp"
+#include "store/sqlite/sqlite_database.hpp"
+#include "web/site.hpp"
+#include "web/views.hpp"
+
+namespace segnala::cli {
+
+OpenStore::~OpenStore() {
+    if (db) {
+        db->close();
+    }
+}
+
+std::unique_ptr<OpenStore> open_store(const Config& cfg) {
+    auto out = std::make_unique<OpenStore>();
+    if (cfg.database.rfind("sqlite:", 0) == 0) {
+        store::SqliteSettings s;
+        s.path = cfg.database.substr(7);
+        if (s.path.empty()) {
+            throw ConfigError("database", "sqlite: needs a file path, e.g. sqlite:var/segnala.db");
+        }
+        const auto parent = std::filesystem::path(s.path).parent_path();
+        if (!parent.empty()) {
+            std::filesystem::create_directories(parent);
+        }
+        auto db = store::open_sqlite(s);
+        if (!db) {
+            throw std::runtime_error("cannot open SQLite database " + s.path + ": " +
+                                     db.error().message());
+        }
+        out->db = std::move(db).value();
+    } else {
+        store::PostgresSettings s;
+        s.conninfo = cfg.database;
+        s.pool_size = cfg.postgres_pool;
+        auto db = store::open_postgres(s);
+        if (!db) {
+            throw std::runtime_error("cannot connect to PostgreSQL: " + db.error().message());
+        }
+        out->db = std::move(db).value();
+    }
+    out->store = std::make_unique<store::Store>(*out->db);
+    return out;
+}
+
+void migrate_or_throw(store::Store& store) {
+    auto r = store.migrate();
+    if (!r) {
+        if (r.error() == core::errc::version_mismatch) {
+            auto v = store.schema_version();
+            throw std::runtime_error(fmt::format(
+                "the database schema is version {}, newer than this segnala ({}): upgrade "
+                "segnala before starting it on this database",
+                v ? v.value() : -1, store::Store::binary_schema_version()));
+        }
+        throw std::runtime_error("migration failed: " + r.error().message());
+    }
+}
+
+namespace {
+
+std::string store_metrics(const store::Store& store) {
+    const store::StoreStats s = store.stats();
+    std::string out;
+    out += "# HELP segnala_db_commit_seconds Time from BEGIN to durable COMMIT of a write batch.\n";
+    out += "# TYPE segnala_db_commit_seconds histogram\n";
+    std::size_t i = 0;
+    for (auto bound : store::kCommitLatencyBoundsUs) {
+        const auto v = i < s.commit_latency_us_buckets.size() ? s.commit_latency_us_buckets[i] : 0;
+        out += fmt::format("segnala_db_commit_seconds_bucket{{le=\"{}\"}} {}\n", bound / 1e6, v);
+        ++i;
+    }
+    out += fmt::format("segnala_db_commit_seconds_bucket{{le=\"+Inf\"}} {}\n", s.commits);
+    out += fmt::format("segnala_db_commit_seconds_sum {}\n", s.commit_latency_us_sum / 1e6);
+    out += fmt::format("segnala_db_commit_seconds_count {}\n", s.commits);
+    out += "# HELP segnala_db_batch_size Write functions committed per transaction.\n";
+    out += "# TYPE segnala_db_batch_size histogram\n";
+    i = 0;
+    for (auto bound : store::kBatchSizeBounds) {
+        const auto v = i < s.batch_size_buckets.size() ? s.batch_size_buckets[i] : 0;
+        out += fmt::format("segnala_db_batch_size_bucket{{le=\"{}\"}} {}\n", bound, v);
+        ++i;
+    }
+    out += fmt::format("segnala_db_batch_size_bucket{{le=\"+Inf\"}} {}\n", s.commits);
+    out += fmt::format("segnala_db_batch_size_sum {}\n", s.batch_size_sum);
+    out += fmt::format("segnala_db_batch_size_count {}\n", s.commits);
+    return out;
+}
+
+std::filesystem::path node_modules(const Config& cfg) {
+    // web_dir is src/web in the source tree; the npm packages sit in web/node_modules.
+    const std::filesystem::path web_dir(cfg.web_dir);
+    for (auto p : {web_dir / "../../web/node_modules", web_dir / "node_modules"}) {
+        if (std::filesystem::exists(p / "bootstrap-italia")) {
+            return std::filesystem::weakly_canonical(p);
+        }
+    }
+    throw std::runtime_error("front-end packages not found next to " + cfg.web_dir +
+                             " (run scripts/bootstrap, or set web_dir)");
+}
+
+}  // namespace
+
+int serve(const Config& cfg) {
+    spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+    auto opened = open_store(cfg);
+    store::Store& st = *opened->store;
+    migrate_or_throw(st);
+
+    core::SystemClock clock;
+    std::filesystem::create_directories(cfg.data_dir);
+    auto sealer = crypto::Sealer::load_or_create(std::filesystem::path(cfg.data_dir) / "keys");
+    if (!sealer) {
+        throw std::runtime_error("cannot load or create the keys in " + cfg.data_dir +
+                                 "/keys: " + sealer.error().message());
+    }
+    app::ClientKeyer client_keys(sealer.value().subkey("client-ip"), clock);
+
+    app::AuthSettings auth_settings;
+    auth_settings.idle_timeout = std::chrono::minutes(cfg.session_idle_minutes);
+    auth_settings.absolute_timeout = std::chrono::hours(cfg.session_absolute_hours);
+    app::Auth auth(st, clock, auth_settings);
+    auto first = auth.ensure_first_admin();
+    if (!first) {
+        throw std::runtime_error("cannot create the first operator: " + first.error().message());
+    }
+
+    http::StaticFiles assets;
+    const std::filesystem::path web_dir(cfg.web_dir);
+    const auto modules = node_modules(cfg);
+    assets.mount("/static/", web_dir / "../../web/static", true);
+    assets.mount("/static/vendor/bootstrap-italia/", modules / "bootstrap-italia/dist", true);
+    web::Views views(web_dir, {{"bootstrap_css", assets.url_for("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")},
+                               {"segnala_css", assets.url_for("/static/css/segnala.css")},
+                               {"segnala_js", assets.url_for("/static/js/segnala.js")}});
+    web::Site site(auth, client_keys, views, {cfg.secure_cookies});
+
+    http::Router router;
+    site.add_routes(router);
+    router.add("GET", "/static/{path...}", assets.handler(), {.run_inline = true});
+    http::Metrics metrics;
+    metrics.add_collector([&st] { return store_metrics(st); });
+    router.add("GET", "/metrics", [&metrics](http::Request&) { return metrics.render(); });
+    router.add("GET", "/healthz", [&st](http::Request&) {
+        auto ok = st.ping();
+        return ok ? http::Response::text(200, "ok\n")
+                  : http::Response::text(503, "database unavailable\n");
+    });
+
+    http::ServerSettings ss;
+    ss.address = cfg.listen_address;
+    ss.port = cfg.listen_port;
+    ss.io_threads = cfg.threads;
+    ss.worker_threads = cfg.workers;
+    ss.max_connections = static_cast<std::size_t>(cfg.max_connections);
+    ss.trust_proxy = cfg.trust_proxy;
+    ss.clock = &clock;
+    // TODO(error_page) ss.error_page = [&site](http::Request& req, int status) { return site.error_page(req, status); };
+    http::AccessLog access_log;
+    http::Server server(ss, router, metrics, &access_log);
+    const auto port = server.start();
+
+    if (!first.value().empty()) {
+        std::cout << "First start: an administrator was created. Log in at "
+                  << fmt::format("http://{}:{}/backoffice/login", cfg.listen_address, port)
+                  << " with\n"
+                  << "user: admin\n"
+                  << "password: " << first.value() << "\n"
+                  << "The password is shown only now; you will be asked to change it.\n";
+    }
+    std::cout << "listening on http://" << cfg.listen_address << ":" << port << std::endl;
+    server.run_until_signal();
+    opened->db->close();
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace segnala::cli

@@ -1,0 +1,196 @@
+#include "web/site.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "http/codec.hpp"
+#include "http/cookie.hpp"
+
+namespace segnala::web {
+
+using core::errc;
+
+namespace {
+
+bool is_unsafe(std::string_view method) {
+    return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+std::optional<std::string> cookie_value(const http::Request& req, std::string_view name) {
+    for (auto header : req.headers.get_all("Cookie")) {
+        for (auto& [k, v] : http::parse_cookies(header)) {
+            if (k == name) {
+                return v;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+bool plausible_token(std::string_view t) {
+    return t.size() >= 32 && t.size() <= 64 &&
+           std::all_of(t.begin(), t.end(), [](char c) {
+               return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+           });
+}
+
+}  // namespace
+
+std::string Page::field(std::string_view name) const {
+    for (const auto& [k, v] : form) {
+        if (k == name) {
+            return v;
+        }
+    }
+    return {};
+}
+
+Lang pick_language(const http::Request& req) {
+    if (auto q = req.query_param("lang")) {
+        if (*q == "en") return Lang::en;
+        if (*q == "it") return Lang::it;
+    }
+    if (auto c = cookie_value(req, kLangCookie)) {
+        if (*c == "en") return Lang::en;
+        if (*c == "it") return Lang::it;
+    }
+    if (auto al = req.headers.get("Accept-Language")) {
+        // The first language listed that we speak wins (browsers list by preference).
+        std::string_view s = *al;
+        while (!s.empty()) {
+            auto comma = s.find(',');
+            std::string_view item = s.substr(0, comma);
+            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            std::string tag(item.substr(0, std::min<std::size_t>(2, item.size())));
+            std::transform(tag.begin(), tag.end(), tag.begin(), ::tolower);
+            if (tag == "it") return Lang::it;
+            if (tag == "en") return Lang::en;
+            if (comma == std::string_view::npos) break;
+            s.remove_prefix(comma + 1);
+        }
+    }
+    return Lang::it;
+}
+
+Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views,
+           SiteSettings settings)
+    : auth_(auth), keys_(keys), views_(views), settings_(settings) {}
+
+std::string Site::cookie(std::string_view name, std::string_view value, long max_age,
+                         bool http_only, std::string_view same_site, const Page& p) const {
+    http::SetCookie c;
+    c.name = std::string(name);
+    c.value = std::string(value);
+    c.path = "/";
+    if (max_age >= 0) {
+        c.max_age = max_age;
+    }
+    c.http_only = http_only;
+    c.secure = p.req.secure || settings_.force_secure_cookies;
+    c.same_site = same_site == "Strict" ? http::SameSite::strict : http::SameSite::lax;
+    // Names and values here are ours (tokens, "it"/"en"), so formatting cannot fail.
+    return http::format_set_cookie(c).value();
+}
+
+http::Response Site::render(Page& p, int status, std::string_view view, nlohmann::json data) const {
+    if (!data.contains("title")) {
+        data["title"] = views_.text(p.lang, "service_tagline");
+    }
+    data["csrf"] = p.csrf;
+    if (p.principal) {
+        data["principal"] = {{"username", p.principal->username}, {"role", p.principal->role}};
+    }
+    // The language switch keeps the current path and sets the other language.
+    const bool en = p.lang == Lang::en;
+    data["switch_lang"] = en ? "it" : "en";
+    data["switch_href"] = p.req.raw_path + (en ? "?lang=it" : "?lang=en");
+    return http::Response::html(status, views_.page(view, p.lang, std::move(data)));
+}
+
+http::Response Site::error(Page& p, int status) const {
+    const std::string key = "error_" + std::to_string(status);
+    nlohmann::json data = {{"title", views_.text(p.lang, "error_title")},
+                           {"status", std::to_string(status)},
+                           {"message", views_.text(p.lang, key)},
+                           {"request_id", status >= 500 ? p.req.request_id : ""}};
+    return render(p, status, "error", std::move(data));
+}
+
+http::Response Site::error_page(http::Request& req, int status) const {
+    Page p{req};
+    p.lang = pick_language(req);
+    http::Response r = error(p, status);
+    r.headers.set("Cache-Control", "no-store");
+    return r;
+}
+
+http::Handler Site::wrap(PageFn fn, unsigned flags) {
+    return [this, fn, flags](http::Request& req) -> http::Response {
+        Page p{req};
+        p.lang = pick_language(req);
+        if (auto q = req.query_param("lang"); q && (*q == "it" || *q == "en")) {
+            p.set_cookies.push_back(cookie(kLangCookie, *q, 365L * 24 * 3600, false, "Lax", p));
+        }
+
+        if (auto token = cookie_value(req, kSessionCookie)) {
+            auto who = auth_.authenticate(*token);
+            if (who) {
+                p.principal = std::move(who).value();
+            } else if (who.error() != errc::unauthenticated) {
+                spdlog::error("session lookup failed: {}", who.error().message());
+                return error(p, 503);
+            } else {
+                p.set_cookies.push_back(cookie(kSessionCookie, "", 0, true, "Strict", p));
+            }
+        }
+        if (p.principal) {
+            p.csrf = p.principal->csrf_token;
+        } else if (auto c = cookie_value(req, kCsrfCookie); c && plausible_token(*c)) {
+            p.csrf = *c;
+        } else {
+            p.csrf = app::random_token(32);
+            p.set_cookies.push_back(cookie(kCsrfCookie, p.csrf, -1, true, "Strict", p));
+        }
+
+        std::optional<http::Response> refused;
+        if (is_unsafe(req.method)) {
+            auto form = http::parse_form_urlencoded(req.body, 200);
+            if (!form) {
+                refused = error(p, 400);
+            } else {
+                p.form = std::move(form).value();
+                const std::string sent = p.field("_csrf");
+                if (sent.empty() || !app::secure_equal(sent, p.csrf)) {
+                    refused = error(p, 403);
+                }
+            }
+        }
+        http::Response res;
+        if (refused) {
+            res = std::move(*refused);
+        } else {
+            if ((flags & kLogin) != 0 && !p.principal) {
+                res = http::Response::redirect("/backoffice/login");
+            } else if ((flags & kLogin) != 0 && p.principal->must_change_password &&
+                       (flags & kAllowMustChange) == 0) {
+                res = http::Response::redirect("/backoffice/password");
+            } else {
+                res = (this->*fn)(p);
+            }
+        }
+        for (auto& c : p.set_cookies) {
+            res.headers.add("Set-Cookie", std::move(c));
+        }
+        if (!res.headers.contains("Cache-Control")) {
+            res.headers.set("Cache-Control", (flags & kLogin) != 0 || p.principal
+                                                 ? "no-store"
+                                                 : "no-cache");
+        }
+        res.headers.set("Vary", "Accept-Language, Cookie");
+        return res;
+    };
+}
+
+}  // namespace segnala::web

@@ -1,0 +1,88 @@
+// The HTML site: the page pipeline (language, session, CSRF, error pages) and the pages.
+// Routes are listed in one table in routes.cpp.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "app/auth.hpp"
+#include "app/client_key.hpp"
+#include "http/message.hpp"
+#include "web/views.hpp"
+
+namespace segnala::http {
+class Router;
+}
+
+namespace segnala::web {
+
+struct SiteSettings {
+    /// Send cookies with `Secure` even when the request did not say it came over TLS.
+    bool force_secure_cookies = false;
+};
+
+/// What a page handler sees: the request plus the resolved language, operator and CSRF token.
+struct Page {
+    http::Request& req;
+    Lang lang = Lang::it;
+    std::optional<app::Principal> principal;
+    std::string csrf;                       ///< token to embed in forms as `_csrf`
+    std::vector<std::pair<std::string, std::string>> form;  ///< decoded body of a POST
+    std::vector<std::string> set_cookies;   ///< extra Set-Cookie values
+
+    std::string field(std::string_view name) const;
+};
+
+enum PageFlags : unsigned {
+    kPublic = 0,
+    kLogin = 1u << 0,          ///< requires an operator session
+    kAllowMustChange = 1u << 1 ///< reachable before the first password change
+};
+
+class Site {
+  public:
+    Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings);
+
+    /// Registers every page route (routes.cpp).
+    void add_routes(http::Router& router);
+    /// An HTML error page in the request's language (used for 404/405 and by handlers).
+    http::Response error_page(http::Request& req, int status) const;
+
+  private:
+    using PageFn = http::Response (Site::*)(Page&);
+    http::Handler wrap(PageFn fn, unsigned flags);
+    http::Response render(Page& p, int status, std::string_view view, nlohmann::json data) const;
+    http::Response error(Page& p, int status) const;
+    std::string cookie(std::string_view name, std::string_view value, long max_age,
+                       bool http_only, std::string_view same_site, const Page& p) const;
+
+    // Pages (pages.cpp, backoffice.cpp).
+    http::Response home(Page& p);
+    http::Response privacy(Page& p);
+    http::Response accessibility(Page& p);
+    http::Response login_form(Page& p);
+    http::Response login_submit(Page& p);
+    http::Response logout(Page& p);
+    http::Response logout_everywhere(Page& p);
+    http::Response backoffice_home(Page& p);
+    http::Response password_form(Page& p);
+    http::Response password_submit(Page& p);
+
+    app::Auth& auth_;
+    const app::ClientKeyer& keys_;
+    const Views& views_;
+    SiteSettings settings_;
+};
+
+/// Picks the language: `?lang=`, then the `lang` cookie, then Accept-Language; Italian by default.
+Lang pick_language(const http::Request& req);
+
+inline constexpr const char* kSessionCookie = "segnala_session";
+inline constexpr const char* kCsrfCookie = "segnala_csrf";
+inline constexpr const char* kLangCookie = "lang";
+
+}  // namespace segnala::web

@@ -1,0 +1,327 @@
+#include "harness.hpp"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace segnala::testing {
+namespace {
+
+std::string read_all(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string random_name() {
+    std::random_device rd;
+    std::uniform_int_distribution<std::uint64_t> d;
+    std::ostringstream s;
+    s << std::hex << d(rd);
+    return s.str();
+}
+
+std::filesystem::path make_temp_dir() {
+    auto base = std::filesystem::temp_directory_path() / ("segnala-it-" + random_name());
+    std::filesystem::create_directories(base);
+    return base;
+}
+
+struct CurlInit {
+    CurlInit() { curl_global_init(CURL_GLOBAL_ALL); }
+} curl_init;
+
+size_t write_body(char* ptr, size_t size, size_t n, void* user) {
+    static_cast<std::string*>(user)->append(ptr, size * n);
+    return size * n;
+}
+
+size_t write_header(char* ptr, size_t size, size_t n, void* user) {
+    std::string line(ptr, size * n);
+    auto colon = line.find(':');
+    if (colon != std::string::npos) {
+        std::string name = line.substr(0, colon);
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+        static_cast<std::multimap<std::string, std::string>*>(user)->emplace(name, value);
+    }
+    return size * n;
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+    }
+    return out + "'";
+}
+
+std::string capture(const std::string& cmd) {
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr) throw std::runtime_error("popen failed");
+    std::array<char, 4096> buf{};
+    while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    pclose(p);
+    return out;
+}
+
+}  // namespace
+
+std::vector<std::string> backends() {
+    std::vector<std::string> out = {"sqlite"};
+    const char* pg = std::getenv("SEGNALA_TEST_POSTGRES");
+    const char* req = std::getenv("SEGNALA_REQUIRE_POSTGRES");
+    if (pg != nullptr && *pg != '\0') {
+        out.push_back("postgres");
+    } else if (req != nullptr && std::string(req) == "1") {
+        out.push_back("postgres");  // TestDatabase fails loudly: required but missing
+    }
+    return out;
+}
+
+std::optional<std::string> HttpResult::header(const std::string& name) const {
+    auto it = headers.find(name);
+    if (it == headers.end()) return std::nullopt;
+    return it->second;
+}
+
+Client::Client(std::string base_url) : curl_(curl_easy_init()), base_(std::move(base_url)) {
+    curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIEFILE, "");  // enable the jar
+}
+
+Client::~Client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpResult Client::get(const std::string& path, const std::vector<std::string>& headers) {
+    return request("GET", path, "", headers);
+}
+
+HttpResult Client::post_form(const std::string& path, const std::string& body,
+                             const std::vector<std::string>& headers) {
+    auto h = headers;
+    h.emplace_back("Content-Type: application/x-www-form-urlencoded");
+    return request("POST", path, body, h);
+}
+
+HttpResult Client::request(const std::string& method, const std::string& path,
+                           const std::string& body, const std::vector<std::string>& headers) {
+    CURL* c = static_cast<CURL*>(curl_);
+    HttpResult r;
+    std::string url = base_ + path;
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, write_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
+    curl_easy_setopt(c, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
+    if (method == "GET" || method == "HEAD") {
+        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method == "HEAD" ? "HEAD" : nullptr);
+    } else {
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    }
+    struct curl_slist* list = nullptr;
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    list = curl_slist_append(list, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(list);
+    if (rc != CURLE_OK) {
+        throw std::runtime_error(std::string("HTTP request failed: ") + curl_easy_strerror(rc));
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+    return r;
+}
+
+std::string Client::cookie(const std::string& name) const {
+    struct curl_slist* cookies = nullptr;
+    curl_easy_getinfo(static_cast<CURL*>(curl_), CURLINFO_COOKIELIST, &cookies);
+    std::string value;
+    for (auto* e = cookies; e != nullptr; e = e->next) {
+        // Netscape format: domain, flag, path, secure, expires, name, value (TAB-separated).
+        std::istringstream fields(e->data);
+        std::string f[7];
+        for (auto& x : f) std::getline(fields, x, '\t');
+        if (f[5] == name) value = f[6];
+    }
+    curl_slist_free_all(cookies);
+    return value;
+}
+
+void Client::set_cookie(const std::string& name, const std::string& value) {
+    std::string line = "Set-Cookie: " + name + "=" + value + "; Path=/";
+    curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIELIST, line.c_str());
+}
+
+void Client::clear_cookies() {
+    curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIELIST, "ALL");
+}
+
+std::string form_encode(const std::string& s) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char ch : s) {
+        if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
+            out += static_cast<char>(ch);
+        } else {
+            out += '%';
+            out += hex[ch >> 4];
+            out += hex[ch & 15];
+        }
+    }
+    return out;
+}
+
+std::string hidden_field(const std::string& html, const std::string& name) {
+    const std::string marker = "name=\"" + name + "\" value=\"";
+    auto pos = html.find(marker);
+    if (pos == std::string::npos) return {};
+    pos += marker.size();
+    return html.substr(pos, html.find('"', pos) - pos);
+}
+
+TestDatabase::TestDatabase(const std::string& backend) : backend_(backend), dir_(make_temp_dir()) {
+    if (backend == "sqlite") {
+        url_ = "sqlite:" + (dir_ / "segnala.db").string();
+        return;
+    }
+    const char* pg = std::getenv("SEGNALA_TEST_POSTGRES");
+    if (pg == nullptr || *pg == '\0') {
+        throw std::runtime_error("PostgreSQL required (SEGNALA_REQUIRE_POSTGRES=1) but "
+                                 "SEGNALA_TEST_POSTGRES is not set");
+    }
+    // A fresh database per test: CREATE DATABASE through the admin URL.
+    std::string admin = pg;
+    pg_name_ = "it_" + random_name();
+    capture("psql -q " + shell_quote(admin) + " -c " +
+            shell_quote("CREATE DATABASE " + pg_name_) + " 2>&1");
+    url_ = admin.substr(0, admin.rfind('/') + 1) + pg_name_;
+}
+
+TestDatabase::~TestDatabase() {
+    if (!pg_name_.empty()) {
+        const char* pg = std::getenv("SEGNALA_TEST_POSTGRES");
+        capture("psql -q " + shell_quote(pg) + " -c " +
+                shell_quote("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)") + " 2>&1");
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+}
+
+std::string TestDatabase::sql(const std::string& statement) const {
+    if (backend_ == "sqlite") {
+        return capture("sqlite3 " + shell_quote(url_.substr(7)) + " " + shell_quote(statement) +
+                       " 2>&1");
+    }
+    return capture("psql -qAt " + shell_quote(url_) + " -c " + shell_quote(statement) + " 2>&1");
+}
+
+CommandResult run_segnala(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env) {
+    auto dir = make_temp_dir();
+    std::string cmd;
+    for (const auto& [k, v] : env) cmd += k + "=" + shell_quote(v) + " ";
+    cmd += shell_quote(SEGNALA_BINARY);
+    for (const auto& a : args) cmd += " " + shell_quote(a);
+    cmd += " >" + shell_quote((dir / "out").string()) + " 2>" + shell_quote((dir / "err").string());
+    CommandResult r;
+    int status = std::system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = read_all(dir / "out");
+    r.err = read_all(dir / "err");
+    std::filesystem::remove_all(dir);
+    return r;
+}
+
+Server::Server(const TestDatabase& db, std::vector<std::string> extra_args) {
+    log_path_ = db.dir() / ("server-" + random_name() + ".log");
+    std::vector<std::string> args = {SEGNALA_BINARY, "serve", "--database", db.url(), "--listen",
+                                     "127.0.0.1:0"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    const std::string data_dir = (db.dir() / "data").string();
+    pid_ = fork();
+    if (pid_ == 0) {
+        int fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        setenv("SEGNALA_DATA_DIR", data_dir.c_str(), 1);
+        setenv("SEGNALA_THREADS", "2", 1);
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(argv[0], argv.data());
+        _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
+        const std::string out = read_all(log_path_);
+        const auto pos = out.find("listening on http://");
+        if (pos != std::string::npos && out.find('\n', pos) != std::string::npos) {
+            base_url_ = out.substr(pos + 13, out.find('\n', pos) - pos - 13);
+            const auto pw = out.find("\npassword: ");
+            if (pw != std::string::npos) {
+                admin_password_ = out.substr(pw + 11, out.find('\n', pw + 1) - pw - 11);
+            }
+            return;
+        }
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("segnala serve exited early:\n" + out);
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    throw std::runtime_error("segnala serve did not start:\n" + read_all(log_path_));
+}
+
+Server::~Server() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+    }
+}
+
+void Server::kill9() {
+    if (pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+        pid_ = -1;
+    }
+}
+
+std::pair<int, long> Server::terminate() {
+    const auto start = std::chrono::steady_clock::now();
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    const long ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ms};
+}
+
+std::string Server::log() const { return read_all(log_path_); }
+
+}  // namespace segnala::testing

@@ -1,0 +1,97 @@
+// Starts the real `segnala` binary on an ephemeral port and talks HTTP to it (libcurl).
+#pragma once
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace segnala::testing {
+
+/// Backends the integration suites run on: "sqlite" always, "postgres" when
+/// SEGNALA_TEST_POSTGRES is set (required when SEGNALA_REQUIRE_POSTGRES=1).
+std::vector<std::string> backends();
+
+struct HttpResult {
+    long status = 0;
+    std::string body;
+    std::multimap<std::string, std::string> headers;  ///< lower-case names
+    std::optional<std::string> header(const std::string& name) const;
+};
+
+/// A cookie-keeping HTTP client (like a browser, minus JavaScript).
+class Client {
+  public:
+    explicit Client(std::string base_url);
+    ~Client();
+    Client(const Client&) = delete;
+    HttpResult get(const std::string& path, const std::vector<std::string>& headers = {});
+    HttpResult post_form(const std::string& path, const std::string& body,
+                         const std::vector<std::string>& headers = {});
+    HttpResult request(const std::string& method, const std::string& path, const std::string& body,
+                       const std::vector<std::string>& headers);
+    /// Value of a cookie in the jar ("" when absent).
+    std::string cookie(const std::string& name) const;
+    void set_cookie(const std::string& name, const std::string& value);
+    void clear_cookies();
+
+  private:
+    void* curl_;
+    std::string base_;
+};
+
+/// URL-encodes one form value.
+std::string form_encode(const std::string& s);
+/// Extracts value="…" of the hidden input `name` from an HTML page.
+std::string hidden_field(const std::string& html, const std::string& name);
+
+/// A database for one test: a fresh SQLite file or a fresh PostgreSQL database.
+class TestDatabase {
+  public:
+    explicit TestDatabase(const std::string& backend);
+    ~TestDatabase();
+    const std::string& url() const { return url_; }
+    const std::filesystem::path& dir() const { return dir_; }
+    /// Runs SQL directly against the database (sqlite3 / psql), returns stdout.
+    std::string sql(const std::string& statement) const;
+
+  private:
+    std::string backend_;
+    std::string url_;
+    std::string pg_name_;
+    std::filesystem::path dir_;
+};
+
+/// Runs `segnala ARGS` to completion; returns exit code and combined output.
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+CommandResult run_segnala(const std::vector<std::string>& args,
+                          const std::map<std::string, std::string>& env = {});
+
+/// A running `segnala serve`.
+class Server {
+  public:
+    Server(const TestDatabase& db, std::vector<std::string> extra_args = {});
+    ~Server();
+    const std::string& base_url() const { return base_url_; }
+    /// The first admin's one-time password when this start created it, else "".
+    const std::string& admin_password() const { return admin_password_; }
+    void kill9();
+    /// SIGTERM and wait; returns the exit status and how long it took (ms).
+    std::pair<int, long> terminate();
+    std::string log() const;
+
+  private:
+    pid_t pid_ = -1;
+    std::string base_url_;
+    std::string admin_password_;
+    std::filesystem::path log_path_;
+};
+
+}  // namespace segnala::testing
