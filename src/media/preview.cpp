@@ -1,0 +1,143 @@
+#include "media/preview.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "media/codecs.hpp"
+
+namespace segnala::media {
+namespace {
+
+constexpr int kMaxPreviewSide = 10000;
+constexpr int kMaxBlurRadius = 200;
+constexpr int kBlurPasses = 3;
+
+// Blurs `count` samples spaced `step` apart, starting at `data`, with a running sum over a
+// window of 2 * radius + 1 samples, edges clamped. `scratch` holds a copy of the line.
+void blur_line(std::uint8_t* data, std::size_t count, std::size_t step, int radius,
+               std::vector<std::uint8_t>& scratch) {
+    scratch.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        scratch[i] = data[i * step];
+    }
+    const auto r = static_cast<std::ptrdiff_t>(radius);
+    const auto n = static_cast<std::ptrdiff_t>(count);
+    const auto at = [&](std::ptrdiff_t i) {
+        return scratch[std::clamp<std::ptrdiff_t>(i, 0, n - 1)];
+    };
+    const std::uint32_t window = 2 * static_cast<std::uint32_t>(radius) + 1;
+    std::uint32_t sum = 0;
+    for (std::ptrdiff_t i = -r; i <= r; ++i) {
+        sum += at(i);
+    }
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+        data[i * step] = static_cast<std::uint8_t>((sum + window / 2) / window);
+        sum += at(i + r + 1);
+        sum -= at(i - r);
+    }
+}
+
+}  // namespace
+
+Image fit_within(const Image& image, int max_side) {
+    const int longer = std::max(image.width, image.height);
+    if (longer <= max_side) {
+        return image;
+    }
+    // Rounded, at least one pixel: a 20000 x 1 strip stays a strip.
+    const auto scaled = [&](int side) {
+        const auto v = (static_cast<std::int64_t>(side) * max_side + longer / 2) / longer;
+        return static_cast<int>(std::max<std::int64_t>(v, 1));
+    };
+    Image out;
+    out.width = scaled(image.width);
+    out.height = scaled(image.height);
+    out.rgb.resize(static_cast<std::size_t>(out.width) * out.height * 3);
+
+    const std::size_t sw = image.width;
+    const std::size_t sh = image.height;
+    const std::size_t dw = out.width;
+    const std::size_t dh = out.height;
+    // Column sums of the source rows that fall into one output row (each sum <= 20000 * 255).
+    std::vector<std::uint32_t> columns(sw * 3);
+    for (std::size_t oy = 0; oy < dh; ++oy) {
+        const std::size_t y0 = oy * sh / dh;
+        const std::size_t y1 = std::max((oy + 1) * sh / dh, y0 + 1);
+        std::fill(columns.begin(), columns.end(), 0);
+        for (std::size_t y = y0; y < y1; ++y) {
+            const std::uint8_t* row = image.rgb.data() + y * sw * 3;
+            for (std::size_t i = 0; i < sw * 3; ++i) {
+                columns[i] += row[i];
+            }
+        }
+        std::uint8_t* dst = out.rgb.data() + oy * dw * 3;
+        for (std::size_t ox = 0; ox < dw; ++ox) {
+            const std::size_t x0 = ox * sw / dw;
+            const std::size_t x1 = std::max((ox + 1) * sw / dw, x0 + 1);
+            const std::uint64_t area = (x1 - x0) * (y1 - y0);
+            for (std::size_t c = 0; c < 3; ++c) {
+                std::uint64_t sum = 0;
+                for (std::size_t x = x0; x < x1; ++x) {
+                    sum += columns[x * 3 + c];
+                }
+                dst[ox * 3 + c] = static_cast<std::uint8_t>((sum + area / 2) / area);
+            }
+        }
+    }
+    return out;
+}
+
+void to_grayscale(Image& image) noexcept {
+    for (std::size_t i = 0; i + 2 < image.rgb.size(); i += 3) {
+        const unsigned y =
+            (299u * image.rgb[i] + 587u * image.rgb[i + 1] + 114u * image.rgb[i + 2] + 500u) /
+            1000u;
+        image.rgb[i] = image.rgb[i + 1] = image.rgb[i + 2] = static_cast<std::uint8_t>(y);
+    }
+}
+
+void box_blur(Image& image, int radius) {
+    if (radius <= 0 || !image.valid()) {
+        return;
+    }
+    const std::size_t w = image.width;
+    const std::size_t h = image.height;
+    std::vector<std::uint8_t> scratch;
+    for (int pass = 0; pass < kBlurPasses; ++pass) {
+        for (std::size_t y = 0; y < h; ++y) {
+            for (std::size_t c = 0; c < 3; ++c) {
+                blur_line(image.rgb.data() + y * w * 3 + c, w, 3, radius, scratch);
+            }
+        }
+        for (std::size_t x = 0; x < w; ++x) {
+            for (std::size_t c = 0; c < 3; ++c) {
+                blur_line(image.rgb.data() + x * 3 + c, h, w * 3, radius, scratch);
+            }
+        }
+    }
+}
+
+core::result<std::string> make_preview(const Image& image, const PreviewOptions& options) {
+    if (!image.valid() || options.max_side < 1 || options.max_side > kMaxPreviewSide ||
+        options.blur_radius < 0 || options.blur_radius > kMaxBlurRadius ||
+        options.jpeg_quality < 1 || options.jpeg_quality > 100) {
+        return core::errc::invalid_argument;
+    }
+    Image preview = fit_within(image, options.max_side);
+    if (options.grayscale) {
+        to_grayscale(preview);
+    }
+    box_blur(preview, options.blur_radius);
+    if (!options.grayscale) {
+        return detail::encode_jpeg(preview.rgb.data(), preview.width, preview.height, 3,
+                                   options.jpeg_quality);
+    }
+    std::vector<std::uint8_t> grey(static_cast<std::size_t>(preview.width) * preview.height);
+    for (std::size_t i = 0; i < grey.size(); ++i) {
+        grey[i] = preview.rgb[i * 3];
+    }
+    return detail::encode_jpeg(grey.data(), preview.width, preview.height, 1, options.jpeg_quality);
+}
+
+}  // namespace segnala::media
