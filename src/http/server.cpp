@@ -97,6 +97,9 @@ asio::awaitable<void> accept_loop(Server::Impl* impl) {
         }
         socket.set_option(tcp::no_delay(true), ec);
         auto conn = std::make_shared<Conn>(std::move(socket));
+        if (auto peer = conn->socket.remote_endpoint(ec); !ec) {
+            conn->peer = peer.address().to_string();
+        }
         auto ex = conn->socket.get_executor();
         if (impl->open.load() >= impl->settings.max_connections) {
             asio::co_spawn(ex, reject_overloaded(impl, std::move(conn)), log_coroutine_end);

@@ -36,6 +36,7 @@ struct Conn : std::enable_shared_from_this<Conn> {
     std::uint64_t generation = 0;
     bool timed_out = false;
     bool idle = false;  ///< waiting for the first byte of a request
+    std::string peer;   ///< remote address, read once at accept (never logged)
 };
 
 struct Server::Impl {

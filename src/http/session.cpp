@@ -180,9 +180,7 @@ int build_request(Server::Impl& im, Conn& conn, bhttp::request<bhttp::string_bod
         req.headers.add(std::string(f.name_string()), std::string(f.value()));
     }
     req.body = std::move(msg.body());
-    beast::error_code ec;
-    auto peer = conn.socket.remote_endpoint(ec);
-    req.client_address = ec ? std::string() : peer.address().to_string();
+    req.client_address = conn.peer;
     if (im.settings.trust_proxy) {
         if (auto proto = req.headers.get("X-Forwarded-Proto")) {
             req.secure = iequals(*proto, "https");
