@@ -10,6 +10,7 @@
 
 #include "app/auth.hpp"
 #include "app/client_key.hpp"
+#include "app/intake.hpp"
 #include "core/clock.hpp"
 #include "crypto/seal.hpp"
 #include "http/access_log.hpp"
@@ -153,10 +154,12 @@ int serve(const Config& cfg) {
     web::Views views(web_dir, {{"bootstrap_css", assets.url_for("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")},
                                {"segnala_css", assets.url_for("/static/css/segnala.css")},
                                {"segnala_js", assets.url_for("/static/js/segnala.js")}});
-    web::Site site(auth, client_keys, views, {cfg.secure_cookies});
+    app::Intake intake(st, sealer.value(), clock);
+    web::Site site(auth, client_keys, views, {cfg.secure_cookies}, &intake);
 
     http::Router router;
     site.add_routes(router);
+    // Partner API (src/api): constructed and routed here.
     router.add("GET", "/static/{path...}", assets.handler(), {.run_inline = true});
     http::Metrics metrics;
     metrics.add_collector([&st] { return store_metrics(st); });
@@ -175,7 +178,7 @@ int serve(const Config& cfg) {
     ss.max_connections = static_cast<std::size_t>(cfg.max_connections);
     ss.trust_proxy = cfg.trust_proxy;
     ss.clock = &clock;
-    // TODO(error_page) ss.error_page = [&site](http::Request& req, int status) { return site.error_page(req, status); };
+    ss.error_page = [&site](http::Request& req, int status) { return site.error_page(req, status); };
     http::AccessLog access_log;
     http::Server server(ss, router, metrics, &access_log);
     const auto port = server.start();

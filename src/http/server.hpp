@@ -3,12 +3,15 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "http/message.hpp"
 
 namespace segnala::core {
 class Clock;
@@ -44,6 +47,9 @@ struct ServerSettings {
     std::vector<std::pair<std::string, std::string>> default_headers = default_security_headers();
     /// Source of the Date header; none → no Date header. Must outlive the server.
     const core::Clock* clock = nullptr;
+    /// Renders the page for a 404 or 405 decided by the router (e.g. an HTML page in the
+    /// request's language). Runs on the I/O thread: it must not block. Plain text when unset.
+    std::function<Response(Request&, int status)> error_page;
 };
 
 /// Serves `router` until stopped. The router, metrics and access log must outlive the server.

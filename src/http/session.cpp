@@ -333,10 +333,14 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
         if (int status = build_request(*im, *conn, msg, match, std::move(target).value(), req)) {
             res = Response::text(status, "Bad request.\n");
         } else if (match.outcome == Router::Outcome::not_found) {
-            res = Response::text(404, "Not found.\n");
+            res = cfg.error_page ? cfg.error_page(req, 404) : Response::text(404, "Not found.\n");
         } else if (match.outcome == Router::Outcome::method_not_allowed) {
-            res = x.method == "OPTIONS" ? Response{204, {}, {}}
-                                        : Response::text(405, "Method not allowed.\n");
+            if (x.method == "OPTIONS") {
+                res = Response{204, {}, {}};
+            } else {
+                res = cfg.error_page ? cfg.error_page(req, 405)
+                                     : Response::text(405, "Method not allowed.\n");
+            }
             res.headers.set("Allow", match.allow);
         } else {
             bool failed = false;

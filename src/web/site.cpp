@@ -75,8 +75,8 @@ Lang pick_language(const http::Request& req) {
 }
 
 Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views,
-           SiteSettings settings)
-    : auth_(auth), keys_(keys), views_(views), settings_(settings) {}
+           SiteSettings settings, app::Intake* intake)
+    : auth_(auth), intake_(intake), keys_(keys), views_(views), settings_(settings) {}
 
 std::string Site::cookie(std::string_view name, std::string_view value, long max_age,
                          bool http_only, std::string_view same_site, const Page& p) const {

@@ -11,6 +11,7 @@
 
 #include "app/auth.hpp"
 #include "app/client_key.hpp"
+#include "app/intake.hpp"
 #include "http/message.hpp"
 #include "web/views.hpp"
 
@@ -45,7 +46,9 @@ enum PageFlags : unsigned {
 
 class Site {
   public:
-    Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings);
+    /// `intake` may be null in tests of the operator pages.
+    Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings,
+         app::Intake* intake = nullptr);
 
     /// Registers every page route (routes.cpp).
     void add_routes(http::Router& router);
@@ -73,6 +76,7 @@ class Site {
     http::Response password_submit(Page& p);
 
     app::Auth& auth_;
+    app::Intake* intake_ = nullptr;
     const app::ClientKeyer& keys_;
     const Views& views_;
     SiteSettings settings_;

@@ -12,7 +12,12 @@
 namespace segnala::testing {
 namespace {
 
-class Foundation : public ::testing::TestWithParam<std::string> {};
+class Foundation : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        if (auto why = skip_reason(GetParam())) GTEST_SKIP() << *why;
+    }
+};
 
 std::string login_body(const std::string& csrf, const std::string& user, const std::string& pw) {
     return "_csrf=" + form_encode(csrf) + "&username=" + form_encode(user) +

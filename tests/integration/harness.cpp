@@ -85,16 +85,15 @@ std::string capture(const std::string& cmd) {
 
 }  // namespace
 
-std::vector<std::string> backends() {
-    std::vector<std::string> out = {"sqlite"};
+std::vector<std::string> backends() { return {"sqlite", "postgres"}; }
+
+std::optional<std::string> skip_reason(const std::string& backend) {
+    if (backend != "postgres") return std::nullopt;
     const char* pg = std::getenv("SEGNALA_TEST_POSTGRES");
     const char* req = std::getenv("SEGNALA_REQUIRE_POSTGRES");
-    if (pg != nullptr && *pg != '\0') {
-        out.push_back("postgres");
-    } else if (req != nullptr && std::string(req) == "1") {
-        out.push_back("postgres");  // TestDatabase fails loudly: required but missing
-    }
-    return out;
+    if (pg != nullptr && *pg != '\0') return std::nullopt;
+    if (req != nullptr && std::string(req) == "1") return std::nullopt;  // TestDatabase fails loudly
+    return "SEGNALA_TEST_POSTGRES is not set (scripts/start-postgres)";
 }
 
 std::optional<std::string> HttpResult::header(const std::string& name) const {

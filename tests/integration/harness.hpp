@@ -11,9 +11,11 @@
 
 namespace segnala::testing {
 
-/// Backends the integration suites run on: "sqlite" always, "postgres" when
-/// SEGNALA_TEST_POSTGRES is set (required when SEGNALA_REQUIRE_POSTGRES=1).
+/// Backends the integration suites run on: "sqlite" and "postgres" (the latter skipped when
+/// SEGNALA_TEST_POSTGRES is unset, unless SEGNALA_REQUIRE_POSTGRES=1 makes it fail).
 std::vector<std::string> backends();
+/// Why tests on `backend` must be skipped here (PostgreSQL not configured and not required).
+std::optional<std::string> skip_reason(const std::string& backend);
 
 struct HttpResult {
     long status = 0;
