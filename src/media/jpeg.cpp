@@ -123,7 +123,7 @@ core::errc run_decode(DecodeState& s, std::string_view bytes, const ImageLimits&
     // Whole-image buffers (progressive coefficients) are bounded by the pixel limit: at most
     // 4 components of 2-byte coefficients each, plus slack for block padding and tables.
     s.cinfo.mem->max_memory_to_use = static_cast<long>(
-        std::min<std::uint64_t>(limits.max_pixels * 10 + (64u << 20), 1ull << 40));
+        std::min<std::uint64_t>(limits.max_pixels, 1ull << 36) * 10 + (64u << 20));
     jpeg_start_decompress(&s.cinfo);
     const std::size_t width = s.cinfo.output_width;
     const std::size_t height = s.cinfo.output_height;
