@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -81,6 +82,81 @@ struct AuditVerification {
     std::string reason;              ///< "hash mismatch", "sequence gap", "prev_hash mismatch"
 };
 
+/// One URL of a new report; the case key is `url_hash` (hex SHA-256 of the canonical URL).
+struct NewReportUrl {
+    std::string canonical;
+    std::string url_hash;
+    std::string host;
+    std::string registrable_domain;
+    std::string signals;          ///< comma-separated: "ip_host", "idn", "userinfo"
+    std::string original_sealed;  ///< the URL as typed, sealed by the caller
+    bool had_userinfo = false;
+};
+
+struct NewAttachment {
+    std::string sha256;
+    std::string mime;
+    std::int64_t size = 0;
+    int width = 0;
+    int height = 0;
+    std::string original_sealed;
+    std::string preview_sealed;
+    std::string blurred_sealed;
+};
+
+/// A report to store. Personal fields arrive sealed (the store never sees them in clear).
+struct NewReport {
+    std::string code;             ///< unique; errc::conflict on a collision
+    std::string category;         ///< core::to_string(Category)
+    std::string channel;
+    bool verified = false;
+    std::string lang;
+    std::int64_t created_at = 0;  ///< unix seconds
+    std::string client_key;
+    std::int64_t api_key_id = 0;
+    std::string sender;           ///< data about the offender, kept in clear for search
+    std::string subject_sealed;
+    std::string text_sealed;
+    std::string description_sealed;
+    std::string contact_sealed;
+    std::vector<NewReportUrl> urls;  ///< at least one
+    std::vector<NewAttachment> attachments;
+};
+
+/// A case as it was just before a report joined it (for "already reported N times").
+struct CaseBefore {
+    std::int64_t case_id = 0;
+    std::int64_t report_count = 0;  ///< 0 when the case was created by this report
+    std::int64_t first_seen = 0;
+    std::string status;
+    std::int64_t status_at = 0;
+    std::string category;           ///< the case's category after this report joined
+};
+
+struct StoredReport {
+    std::int64_t report_id = 0;
+    std::vector<CaseBefore> cases;  ///< one per URL, in order
+};
+
+struct ReportStatus {
+    std::string status;   ///< the status of the report's case
+    std::int64_t since = 0;
+};
+
+/// Idempotency of a batch: a stored response replayed for the same (api key, key).
+struct IdempotencyRecord {
+    std::int64_t api_key_id = 0;
+    std::string key;
+    std::string request_hash;
+};
+
+struct BatchOutcome {
+    std::vector<StoredReport> stored;  ///< empty when replayed
+    bool replayed = false;
+    std::string response;              ///< the stored response (replay or fresh)
+    std::string stored_request_hash;   ///< of the first request (replay only)
+};
+
 /// Commit statistics for /metrics.
 struct StoreStats {
     std::uint64_t commits = 0;
@@ -143,6 +219,20 @@ class Store {
     core::result<ApiKey> find_api_key(const std::string& key_hash);
     core::result<std::vector<ApiKey>> list_api_keys();
     core::result<void> revoke_api_key(std::int64_t id, std::int64_t at, const AuditEvent& audit);
+
+    // Reports and cases. A report joins, per URL, the case with the same url_hash (created
+    // when missing); counts and last_seen move in the same transaction.
+    core::result<StoredReport> add_report(const NewReport& r);
+    /// Stores a batch in ONE transaction. With `idem`, a (api_key_id, key) seen before returns
+    /// its stored response instead (replayed = true, nothing stored); otherwise `render` turns
+    /// what was stored into the response, which is kept with the batch.
+    core::result<BatchOutcome> add_reports(
+        const std::vector<NewReport>& batch, const IdempotencyRecord* idem,
+        const std::function<std::string(const std::vector<StoredReport>&)>& render,
+        std::int64_t now);
+    /// errc::not_found when no report has `code`.
+    core::result<ReportStatus> report_status(const std::string& code);
+    core::result<std::int64_t> count_reports();
 
     // Audit log: append-only, hash-chained.
     core::result<void> append_audit(const AuditEvent& e);

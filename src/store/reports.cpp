@@ -1,0 +1,144 @@
+// Reports, cases and idempotency records (migration 2). Personal fields arrive sealed.
+#include <spdlog/spdlog.h>
+
+#include "store/database.hpp"
+#include "store/store.hpp"
+
+namespace segnala::store {
+namespace {
+
+using core::errc;
+
+constexpr const char* kUpsertCase =
+    "INSERT INTO cases (url_hash, canonical_url, host, registrable_domain, category, status, "
+    "status_at, report_count, first_seen, last_seen, signals) "
+    "VALUES ($1, $2, $3, $4, $5, 'received', $6, 1, $6, $6, $7) "
+    "ON CONFLICT (url_hash) DO UPDATE SET report_count = cases.report_count + 1, "
+    "last_seen = excluded.last_seen, "
+    "category = CASE WHEN excluded.category = 'csam' THEN 'csam' ELSE cases.category END "
+    "RETURNING id, report_count, first_seen, status, status_at, category";
+
+constexpr const char* kInsertReport =
+    "INSERT INTO reports (code, case_id, category, channel, verified, lang, created_at, "
+    "client_key, api_key_id, sender, subject_sealed, text_sealed, description_sealed, "
+    "contact_sealed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+    "RETURNING id";
+
+constexpr const char* kInsertReportUrl =
+    "INSERT INTO report_urls (report_id, position, case_id, original_sealed, had_userinfo) "
+    "VALUES ($1, $2, $3, $4, $5)";
+
+constexpr const char* kInsertAttachment =
+    "INSERT INTO attachments (report_id, position, sha256, mime, size, width, height, "
+    "original_sealed, preview_sealed, blurred_sealed, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+constexpr const char* kReportStatus =
+    "SELECT c.status, c.status_at FROM reports r JOIN cases c ON c.id = r.case_id "
+    "WHERE r.code = $1";
+
+constexpr const char* kFindIdempotency =
+    "SELECT response, request_hash FROM idempotency WHERE api_key_id = $1 AND idem_key = $2";
+
+constexpr const char* kInsertIdempotency =
+    "INSERT INTO idempotency (api_key_id, idem_key, request_hash, response, created_at) "
+    "VALUES ($1, $2, $3, $4, $5)";
+
+Value sealed(const std::string& s) {
+    if (s.empty()) {
+        return Value(nullptr);
+    }
+    return Value(Blob{s});
+}
+
+core::result<StoredReport> insert_report(Tx& tx, const NewReport& r) {
+    if (r.urls.empty() || r.code.empty()) {
+        return errc::invalid_argument;
+    }
+    StoredReport out;
+    for (const auto& u : r.urls) {
+        SEGNALA_TRY(rows, tx.query(kUpsertCase, {u.url_hash, u.canonical, u.host,
+                                                 u.registrable_domain, r.category, r.created_at,
+                                                 u.signals}));
+        CaseBefore before;
+        before.case_id = rows.int64(0, 0);
+        before.report_count = rows.int64(0, 1) - 1;
+        before.first_seen = rows.int64(0, 2);
+        before.status = rows.text(0, 3);
+        before.status_at = rows.int64(0, 4);
+        before.category = rows.text(0, 5);
+        out.cases.push_back(std::move(before));
+    }
+    SEGNALA_TRY(ins, tx.query(kInsertReport,
+                              {r.code, out.cases.front().case_id, r.category, r.channel,
+                               r.verified ? 1 : 0, r.lang, r.created_at, r.client_key,
+                               r.api_key_id, r.sender, sealed(r.subject_sealed),
+                               sealed(r.text_sealed), sealed(r.description_sealed),
+                               sealed(r.contact_sealed)}));
+    out.report_id = ins.int64(0, 0);
+    for (std::size_t i = 0; i < r.urls.size(); ++i) {
+        SEGNALA_TRYV(tx.exec(kInsertReportUrl,
+                             {out.report_id, static_cast<std::int64_t>(i), out.cases[i].case_id,
+                              Blob{r.urls[i].original_sealed}, r.urls[i].had_userinfo ? 1 : 0}));
+    }
+    for (std::size_t i = 0; i < r.attachments.size(); ++i) {
+        const auto& a = r.attachments[i];
+        SEGNALA_TRYV(tx.exec(kInsertAttachment,
+                             {out.report_id, static_cast<std::int64_t>(i), a.sha256, a.mime, a.size,
+                              a.width, a.height, Blob{a.original_sealed}, Blob{a.preview_sealed},
+                              Blob{a.blurred_sealed}, r.created_at}));
+    }
+    return out;
+}
+
+}  // namespace
+
+core::result<StoredReport> Store::add_report(const NewReport& r) {
+    return db_.write_as<StoredReport>([&](Tx& tx) { return insert_report(tx, r); });
+}
+
+core::result<BatchOutcome> Store::add_reports(
+    const std::vector<NewReport>& batch, const IdempotencyRecord* idem,
+    const std::function<std::string(const std::vector<StoredReport>&)>& render, std::int64_t now) {
+    return db_.write_as<BatchOutcome>([&](Tx& tx) -> core::result<BatchOutcome> {
+        BatchOutcome out;
+        if (idem != nullptr) {
+            SEGNALA_TRY(found, tx.query(kFindIdempotency, {idem->api_key_id, idem->key}));
+            if (!found.empty()) {
+                out.replayed = true;
+                out.response = found.text(0, 0);
+                out.stored_request_hash = found.text(0, 1);
+                return out;
+            }
+        }
+        for (const auto& r : batch) {
+            SEGNALA_TRY(stored, insert_report(tx, r));
+            out.stored.push_back(std::move(stored));
+        }
+        out.response = render(out.stored);
+        if (idem != nullptr) {
+            SEGNALA_TRYV(tx.exec(kInsertIdempotency, {idem->api_key_id, idem->key,
+                                                      idem->request_hash, out.response, now}));
+        }
+        return out;
+    });
+}
+
+core::result<ReportStatus> Store::report_status(const std::string& code) {
+    return db_.read_as<ReportStatus>([&](Tx& tx) -> core::result<ReportStatus> {
+        SEGNALA_TRY(rows, tx.query(kReportStatus, {code}));
+        if (rows.empty()) {
+            return errc::not_found;
+        }
+        return ReportStatus{rows.text(0, 0), rows.int64(0, 1)};
+    });
+}
+
+core::result<std::int64_t> Store::count_reports() {
+    return db_.read_as<std::int64_t>([&](Tx& tx) -> core::result<std::int64_t> {
+        SEGNALA_TRY(rows, tx.query("SELECT COUNT(*) FROM reports"));
+        return rows.int64(0, 0);
+    });
+}
+
+}  // namespace segnala::store
