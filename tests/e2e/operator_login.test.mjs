@@ -81,7 +81,7 @@ test('first operator login, forced password change, logout, 404', async () => {
     await axeBothViewports(page, 'backoffice-home');
 
     // Log out (a POST form with an "Esci" button); the back office then asks to log in again.
-    await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Esci' }));
+    await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Esci', exact: true }));
     await page.goto(new URL('/backoffice', server.url).href);
     await page.locator('[name="username"]').waitFor();
 
@@ -90,7 +90,7 @@ test('first operator login, forced password change, logout, 404', async () => {
     assert.match(new URL(page.url()).pathname, /^\/backoffice\/login/);
     await logIn(page, user, NEW_PASSWORD);
     assert.match(new URL(page.url()).pathname, /^\/backoffice\/?$/);
-    await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Esci' }));
+    await clickAndWaitForNavigation(page, page.getByRole('button', { name: 'Esci', exact: true }));
 
     await visit(page, '/questa-pagina-non-esiste', 404);
     await axeBothViewports(page, 'not-found');
