@@ -8,9 +8,11 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/altcha.hpp"
 #include "app/auth.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
+#include "app/web_limits.hpp"
 #include "core/clock.hpp"
 #include "crypto/seal.hpp"
 #include "http/access_log.hpp"
@@ -151,11 +153,16 @@ int serve(const Config& cfg) {
     const auto modules = node_modules(cfg);
     assets.mount("/static/", web_dir / "../../web/static", true);
     assets.mount("/static/vendor/bootstrap-italia/", modules / "bootstrap-italia/dist", true);
+    assets.mount("/static/vendor/altcha/", modules / "altcha/dist", true);
     web::Views views(web_dir, {{"bootstrap_css", assets.url_for("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")},
                                {"segnala_css", assets.url_for("/static/css/segnala.css")},
-                               {"segnala_js", assets.url_for("/static/js/segnala.js")}});
+                               {"segnala_js", assets.url_for("/static/js/segnala.js")},
+                               {"altcha_css", assets.url_for("/static/vendor/altcha/external/altcha.css")},
+                               {"altcha_js", assets.url_for("/static/js/altcha-setup.js")}});
     app::Intake intake(st, sealer.value(), clock);
-    web::Site site(auth, client_keys, views, {cfg.secure_cookies}, &intake);
+    app::Altcha altcha(sealer.value().subkey("altcha"), st, clock);
+    app::WebLimits web_limits(st, clock);
+    web::Site site(auth, client_keys, views, {cfg.secure_cookies}, &intake, &altcha, &web_limits);
 
     http::Router router;
     site.add_routes(router);

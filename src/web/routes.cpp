@@ -8,6 +8,11 @@ void Site::add_routes(http::Router& r) {
     r.add("GET", "/", wrap(&Site::home, kPublic));
     r.add("GET", "/privacy", wrap(&Site::privacy, kPublic));
     r.add("GET", "/accessibilita", wrap(&Site::accessibility, kPublic));
+    r.add("GET", "/segnala", wrap(&Site::report_form, kPublic));
+    r.add("POST", "/segnala", wrap(&Site::report_submit, kPublic), {.body_limit = kReportBodyLimit});
+    r.add("GET", "/segnala/ricevuta", wrap(&Site::report_receipt, kPublic));
+    r.add("GET", "/stato", wrap(&Site::status_page, kPublic));
+    r.add("GET", "/altcha/challenge", altcha_challenge_handler(), {.run_inline = true});
     r.add("GET", "/backoffice/login", wrap(&Site::login_form, kPublic));
     r.add("POST", "/backoffice/login", wrap(&Site::login_submit, kPublic));
     r.add("POST", "/backoffice/logout", wrap(&Site::logout, kPublic));

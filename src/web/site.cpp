@@ -7,6 +7,7 @@
 
 #include "http/codec.hpp"
 #include "http/cookie.hpp"
+#include "http/multipart.hpp"
 
 namespace segnala::web {
 
@@ -75,22 +76,30 @@ Lang pick_language(const http::Request& req) {
 }
 
 Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views,
-           SiteSettings settings, app::Intake* intake)
-    : auth_(auth), intake_(intake), keys_(keys), views_(views), settings_(settings) {}
+           SiteSettings settings, app::Intake* intake, app::Altcha* altcha,
+           app::WebLimits* limits)
+    : auth_(auth),
+      intake_(intake),
+      altcha_(altcha),
+      limits_(limits),
+      keys_(keys),
+      views_(views),
+      settings_(settings) {}
 
 std::string Site::cookie(std::string_view name, std::string_view value, long max_age,
-                         bool http_only, std::string_view same_site, const Page& p) const {
+                         bool http_only, std::string_view same_site, const Page& p,
+                         std::string_view path) const {
     http::SetCookie c;
     c.name = std::string(name);
     c.value = std::string(value);
-    c.path = "/";
+    c.path = std::string(path);
     if (max_age >= 0) {
         c.max_age = max_age;
     }
     c.http_only = http_only;
     c.secure = p.req.secure || settings_.force_secure_cookies;
     c.same_site = same_site == "Strict" ? http::SameSite::strict : http::SameSite::lax;
-    // Names and values here are ours (tokens, "it"/"en"), so formatting cannot fail.
+    // Names and values here are ours (tokens, "it"/"en", base64url), so formatting cannot fail.
     return http::format_set_cookie(c).value();
 }
 
@@ -126,6 +135,42 @@ http::Response Site::error_page(http::Request& req, int status) const {
     return r;
 }
 
+std::optional<http::Response> Site::read_body(Page& p) const {
+    const std::string_view type = p.req.headers.get("Content-Type").value_or("");
+    auto boundary = http::multipart_boundary(type);
+    if (!boundary) {
+        if (boundary.error() != errc::unsupported_media_type) {
+            return error(p, 400);
+        }
+        auto form = http::parse_form_urlencoded(p.req.body, 200);
+        if (!form) {
+            return error(p, 400);
+        }
+        p.form = std::move(form).value();
+        return std::nullopt;
+    }
+    // Sizes of single files are the use case's to judge (a field error, with the form kept):
+    // the parser only bounds the whole body, which the route's body limit already did.
+    http::MultipartLimits limits;
+    limits.max_parts = 64;
+    limits.max_files = 32;
+    limits.max_file_bytes = kReportBodyLimit;
+    limits.max_total_bytes = kReportBodyLimit;
+    auto parts = http::parse_multipart(p.req.body, boundary.value(), limits);
+    if (!parts) {
+        return error(p, parts.error() == errc::too_large ? 413 : 400);
+    }
+    for (auto& part : parts.value()) {
+        if (part.is_file) {
+            p.files.push_back(std::move(part));
+        } else {
+            p.form.emplace_back(std::move(part.name), std::move(part.data));
+        }
+    }
+    p.req.body.clear();
+    return std::nullopt;
+}
+
 http::Handler Site::wrap(PageFn fn, unsigned flags) {
     return [this, fn, flags](http::Request& req) -> http::Response {
         Page p{req};
@@ -156,11 +201,8 @@ http::Handler Site::wrap(PageFn fn, unsigned flags) {
 
         std::optional<http::Response> refused;
         if (is_unsafe(req.method)) {
-            auto form = http::parse_form_urlencoded(req.body, 200);
-            if (!form) {
-                refused = error(p, 400);
-            } else {
-                p.form = std::move(form).value();
+            refused = read_body(p);
+            if (!refused) {
                 const std::string sent = p.field("_csrf");
                 if (sent.empty() || !app::secure_equal(sent, p.csrf)) {
                     refused = error(p, 403);

@@ -12,11 +12,16 @@
 #include "app/auth.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
+#include "app/web_limits.hpp"
 #include "http/message.hpp"
+#include "http/multipart.hpp"
 #include "web/views.hpp"
 
 namespace segnala::http {
 class Router;
+}
+namespace segnala::app {
+class Altcha;
 }
 
 namespace segnala::web {
@@ -33,6 +38,7 @@ struct Page {
     std::optional<app::Principal> principal;
     std::string csrf;                       ///< token to embed in forms as `_csrf`
     std::vector<std::pair<std::string, std::string>> form;  ///< decoded body of a POST
+    std::vector<http::Part> files;          ///< file parts of a multipart/form-data POST
     std::vector<std::string> set_cookies;   ///< extra Set-Cookie values
 
     std::string field(std::string_view name) const;
@@ -46,9 +52,11 @@ enum PageFlags : unsigned {
 
 class Site {
   public:
-    /// `intake` may be null in tests of the operator pages.
+    /// `intake`, `altcha` and `limits` may be null in tests of the operator pages (the public
+    /// reporting pages then answer 503; without `altcha` every report is unverified).
     Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings,
-         app::Intake* intake = nullptr);
+         app::Intake* intake = nullptr, app::Altcha* altcha = nullptr,
+         app::WebLimits* limits = nullptr);
 
     /// Registers every page route (routes.cpp).
     void add_routes(http::Router& router);
@@ -61,7 +69,11 @@ class Site {
     http::Response render(Page& p, int status, std::string_view view, nlohmann::json data) const;
     http::Response error(Page& p, int status) const;
     std::string cookie(std::string_view name, std::string_view value, long max_age,
-                       bool http_only, std::string_view same_site, const Page& p) const;
+                       bool http_only, std::string_view same_site, const Page& p,
+                       std::string_view path = "/") const;
+    /// Fills p.form (and p.files for multipart bodies) from an unsafe request's body; a
+    /// response when the body is refused (400 malformed, 413 too large).
+    std::optional<http::Response> read_body(Page& p) const;
 
     // Pages (pages.cpp, backoffice.cpp).
     http::Response home(Page& p);
@@ -75,8 +87,21 @@ class Site {
     http::Response password_form(Page& p);
     http::Response password_submit(Page& p);
 
+    // Public reporting pages (report_pages.cpp).
+    http::Response report_form(Page& p);
+    http::Response report_submit(Page& p);
+    http::Response report_receipt(Page& p);
+    http::Response status_page(Page& p);
+    bool altcha_verified(const Page& p) const;
+    /// GET /altcha/challenge: a fresh proof-of-work challenge (JSON, never cached).
+    http::Handler altcha_challenge_handler() const;
+    http::Response report_refused(Page& p, int status, nlohmann::json data,
+                                  std::int64_t retry_after) const;
+
     app::Auth& auth_;
     app::Intake* intake_ = nullptr;
+    app::Altcha* altcha_ = nullptr;
+    app::WebLimits* limits_ = nullptr;
     const app::ClientKeyer& keys_;
     const Views& views_;
     SiteSettings settings_;
@@ -88,5 +113,8 @@ Lang pick_language(const http::Request& req);
 inline constexpr const char* kSessionCookie = "segnala_session";
 inline constexpr const char* kCsrfCookie = "segnala_csrf";
 inline constexpr const char* kLangCookie = "lang";
+inline constexpr const char* kReceiptCookie = "segnala_receipt";
+/// Largest body of the reporting form: five 5 MiB screenshots and the text fields.
+inline constexpr std::size_t kReportBodyLimit = 27 * 1024 * 1024;
 
 }  // namespace segnala::web

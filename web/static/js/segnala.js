@@ -74,9 +74,45 @@
     });
   }
 
+  // Reporting form: the CSAM category accepts no files, so the upload is hidden and disabled
+  // (a disabled input is not submitted) while that category is chosen. Without this script
+  // the server refuses files sent with that category, with a field error.
+  function initCsamUpload() {
+    var form = document.querySelector('form.segnala-report-form');
+    var upload = document.getElementById('upload-group');
+    var input = document.getElementById('attachments');
+    if (!form || !upload || !input) {
+      return;
+    }
+    function update() {
+      var csam = form.querySelector('input[name="category"][value="csam"]:checked') !== null;
+      if (csam) {
+        input.value = '';
+      }
+      input.disabled = csam;
+      upload.hidden = csam;
+    }
+    var radios = form.querySelectorAll('input[name="category"]');
+    Array.prototype.forEach.call(radios, function (radio) {
+      radio.addEventListener('change', update);
+    });
+    update();
+  }
+
+  // After a refused submission the error summary takes the focus, so that screen readers and
+  // keyboards start from the list of problems (each a link to its field).
+  function focusErrorSummary() {
+    var summary = document.getElementById('error-summary');
+    if (summary) {
+      summary.focus();
+    }
+  }
+
   function init() {
     initCopyButtons();
     initConfirmForms();
+    initCsamUpload();
+    focusErrorSummary();
   }
 
   if (document.readyState === 'loading') {
