@@ -1,0 +1,221 @@
+#include "api/api.hpp"
+
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/problem.hpp"
+#include "api/report_request.hpp"
+#include "api/wire.hpp"
+
+namespace segnala::api {
+
+using core::errc;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kRealm = "Bearer realm=\"segnala\"";
+
+std::string dump(const json& j) {
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+http::Response unauthorized(bool had_credentials) {
+    auto r = problem_response(401, "unauthenticated", "Unauthorized",
+                              had_credentials ? "The API key is unknown or revoked."
+                                              : "Send an API key: 'Authorization: Bearer <key>'.");
+    r.headers.set("WWW-Authenticate",
+                  had_credentials ? std::string(kRealm) + ", error=\"invalid_token\"" : kRealm);
+    return r;
+}
+
+http::Response unavailable(std::string_view what, const http::Request& req,
+                           const boost::system::error_code& ec) {
+    spdlog::warn("api: {} failed (request {}): {}", what, req.request_id, ec.message());
+    auto r = problem_response(503, "unavailable", "Service unavailable",
+                              "Temporarily unable to serve the request; retry shortly.");
+    r.headers.set("Retry-After", "1");
+    return r;
+}
+
+http::Response too_many(std::int64_t retry_after, std::string_view detail) {
+    auto r = problem_response(429, "rate-limited", "Too many requests", std::string(detail));
+    r.headers.set("Retry-After", std::to_string(retry_after));
+    return r;
+}
+
+json receipt_json(const app::Receipt& r) {
+    return {{"code", r.code},
+            {"status", core::to_string(r.status)},
+            {"case", r.case_id > 0 ? json(r.case_id) : json(nullptr)}};
+}
+
+}  // namespace
+
+Api::Api(app::Intake& intake, app::ApiKeys& keys, const app::ClientKeyer& client_keys,
+         app::RateLimiter& limiter, const core::Clock& clock, ApiSettings settings)
+    : intake_(intake),
+      keys_(keys),
+      client_keys_(client_keys),
+      limiter_(limiter),
+      clock_(clock),
+      settings_(settings) {}
+
+std::variant<app::ApiKey, http::Response> Api::authenticate(const http::Request& req) {
+    const bool had_header = req.headers.contains("Authorization");
+    const std::string_view secret = bearer_token(req);
+    if (secret.empty()) {
+        return unauthorized(had_header);
+    }
+    auto key = keys_.authenticate(secret);
+    if (!key) {
+        if (key.error() == errc::unauthenticated) {
+            return unauthorized(true);
+        }
+        return unavailable("key lookup", req, key.error());
+    }
+    return std::move(key).value();
+}
+
+std::optional<http::Response> Api::limit_key(const app::ApiKey& key) {
+    const auto d = limiter_.allow_key(key.id, key.rate_limit);
+    if (d.allowed) {
+        return std::nullopt;
+    }
+    return too_many(d.retry_after,
+                    fmt::format("This key may send {} requests per second.", key.rate_limit));
+}
+
+http::Response Api::submit_reports(http::Request& req) {
+    auto who = authenticate(req);
+    if (auto* refused = std::get_if<http::Response>(&who)) {
+        return std::move(*refused);
+    }
+    const app::ApiKey& key = std::get<app::ApiKey>(who);
+    if (!app::has_scope(key, app::kScopeReportsWrite)) {
+        auto r = problem_response(403, "forbidden", "Forbidden",
+                                  "This key lacks the scope reports:write.");
+        r.headers.set(
+            "WWW-Authenticate",
+            std::string(kRealm) + ", error=\"insufficient_scope\", scope=\"reports:write\"");
+        return r;
+    }
+    if (auto refused = limit_key(key)) {
+        return std::move(*refused);
+    }
+    if (!is_json_media_type(req.headers.get("Content-Type"))) {
+        return problem_response(415, "unsupported-media-type", "Unsupported media type",
+                                "Send the reports as Content-Type: application/json.");
+    }
+    std::string idempotency_key;
+    if (auto h = req.headers.get("Idempotency-Key")) {
+        if (!is_valid_idempotency_key(*h)) {
+            return problem_response(400, "bad-idempotency-key", "Bad Idempotency-Key",
+                                    "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+        }
+        idempotency_key = std::string(*h);
+    }
+
+    auto parsed = parse_report_request(req.body, {.max_reports = settings_.max_reports});
+    if (!parsed) {
+        return problem_response(
+            400, "malformed-json", "Malformed JSON",
+            "The body is not well-formed JSON (UTF-8, nesting depth at most 16).");
+    }
+    ParsedRequest& in = parsed.value();
+    std::vector<ProblemError> errors;
+    for (auto& e : in.errors) {
+        errors.push_back({std::move(e.pointer), std::move(e.code)});
+    }
+    std::vector<app::Submission> batch(in.reports.size());
+    for (std::size_t i = 0; i < in.reports.size(); ++i) {
+        if (in.report_has_errors[i]) {
+            continue;
+        }
+        const std::string base = in.is_array ? "/" + std::to_string(i) : "";
+        for (auto& fe : intake_.validate(in.reports[i], batch[i])) {
+            errors.push_back({base + (fe.field.empty() ? "" : "/" + fe.field), std::move(fe.code)});
+        }
+    }
+    if (!errors.empty()) {
+        return problem_response(422, "validation", "Invalid reports",
+                                "Nothing was stored: correct the fields listed in errors.",
+                                std::move(errors));
+    }
+
+    app::SubmitContext ctx;
+    ctx.channel = core::Channel::api;
+    ctx.verified = true;
+    ctx.api_key_id = key.id;
+    const bool is_array = in.is_array;
+    auto render = [is_array](const std::vector<app::Receipt>& receipts) {
+        json out = json::array();
+        for (const auto& r : receipts) {
+            out.push_back(receipt_json(r));
+        }
+        return dump(is_array || out.empty() ? out : out[0]);
+    };
+    auto stored = intake_.submit_batch(
+        batch, ctx, idempotency_key,
+        idempotency_key.empty() ? std::string() : app::request_fingerprint(req.body), render);
+    if (!stored) {
+        if (stored.error() == errc::conflict) {
+            return problem_response(409, "idempotency-conflict", "Idempotency key reused",
+                                    "This Idempotency-Key was used with a different body.");
+        }
+        return unavailable("submit", req, stored.error());
+    }
+    auto r = http::Response::json(201, stored.value().replayed ? stored.value().replayed_response
+                                                               : render(stored.value().receipts));
+    r.headers.set("Cache-Control", "no-store");
+    if (stored.value().replayed) {
+        r.headers.set("Idempotent-Replayed", "true");
+    }
+    return r;
+}
+
+http::Response Api::report_status(http::Request& req) {
+    if (req.headers.contains("Authorization")) {
+        auto who = authenticate(req);
+        if (auto* refused = std::get_if<http::Response>(&who)) {
+            return std::move(*refused);
+        }
+        if (auto refused = limit_key(std::get<app::ApiKey>(who))) {
+            return std::move(*refused);
+        }
+    } else {
+        auto d = limiter_.allow_client_lookup(client_keys_.key(req.client_address));
+        if (!d) {
+            return unavailable("lookup throttle", req, d.error());
+        }
+        if (!d.value().allowed) {
+            return too_many(d.value().retry_after,
+                            "Too many status lookups from this client; partners use their key.");
+        }
+    }
+    const std::string code(req.param("code"));
+    auto st = intake_.status(code);
+    if (!st) {
+        if (st.error() == errc::not_found) {
+            return problem_response(404, "not-found", "Not found",
+                                    "No report has this code (check it for typos).");
+        }
+        return unavailable("status", req, st.error());
+    }
+    auto r = http::Response::json(200, dump({{"code", code},
+                                             {"status", core::to_string(st.value().status)},
+                                             {"since", iso8601_utc(st.value().since)}}));
+    r.headers.set("Cache-Control", "no-store");
+    return r;
+}
+
+http::Response Api::openapi(http::Request&) {
+    auto r = http::Response::json(200, std::string(openapi_document()));
+    r.headers.set("Cache-Control", "public, max-age=300");
+    return r;
+}
+
+}  // namespace segnala::api
