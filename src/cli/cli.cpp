@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "app/api_keys.hpp"
 #include "app/auth.hpp"
 #include "cli/config.hpp"
 #include "cli/wiring.hpp"
@@ -99,6 +100,97 @@ int user_disable(const Config& cfg, const std::string& name, bool disable) {
     return 0;
 }
 
+int apikey_add(const Config& cfg, const std::string& name, const std::vector<std::string>& scopes,
+               int rate_limit) {
+    if (!app::is_valid_api_key_name(name)) {
+        std::cerr << "segnala: key name must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', '-', "
+                     "starting with a letter or digit\n";
+        return 2;
+    }
+    std::vector<std::string> list;
+    for (const auto& s : scopes) {
+        // --scope may repeat, or list scopes separated by commas.
+        std::size_t start = 0;
+        while (start <= s.size()) {
+            const auto comma = s.find(',', start);
+            const auto one =
+                s.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            if (!app::is_valid_api_scope(one)) {
+                std::cerr << "segnala: unknown scope '" << one
+                          << "' (scopes: reports:write, reports:read)\n";
+                return 2;
+            }
+            list.push_back(one);
+            if (comma == std::string::npos)
+                break;
+            start = comma + 1;
+        }
+    }
+    if (list.empty()) {
+        std::cerr << "segnala: give at least one --scope (reports:write to submit reports)\n";
+        return 2;
+    }
+    if (rate_limit < 0) {
+        std::cerr << "segnala: --rate-limit must be 0 (no limit) or more requests per second\n";
+        return 2;
+    }
+    auto s = open_store(cfg);
+    migrate_or_throw(*s->store);
+    core::SystemClock clock;
+    app::ApiKeys keys(*s->store, clock);
+    auto r = keys.create("cli", name, list, rate_limit);
+    if (!r) {
+        if (r.error() == core::errc::conflict) {
+            std::cerr << "segnala: an API key named '" << name << "' already exists\n";
+            return 1;
+        }
+        std::cerr << "segnala: cannot add the API key: " << r.error().message() << "\n";
+        return 1;
+    }
+    std::cout << "name: " << name << "\n";
+    std::cout << "key: " << r.value().secret << "\n";
+    std::cerr << "The key is shown once and stored only hashed: give it to the partner now.\n";
+    return 0;
+}
+
+int apikey_list(const Config& cfg) {
+    auto s = open_store(cfg);
+    migrate_or_throw(*s->store);
+    core::SystemClock clock;
+    app::ApiKeys keys(*s->store, clock);
+    auto list = keys.list();
+    if (!list) {
+        std::cerr << "segnala: " << list.error().message() << "\n";
+        return 1;
+    }
+    std::cout << fmt::format("{:<24} {:<14} {:<28} {:>10} {}\n", "NAME", "PREFIX", "SCOPES",
+                             "RATE/S", "STATE");
+    for (const auto& k : list.value()) {
+        std::cout << fmt::format(
+            "{:<24} {:<14} {:<28} {:>10} {}\n", k.name, k.prefix + "...", k.scopes,
+            k.rate_limit == 0 ? std::string("none") : std::to_string(k.rate_limit),
+            k.revoked_at > 0 ? "revoked" : "active");
+    }
+    return 0;
+}
+
+int apikey_revoke(const Config& cfg, const std::string& name) {
+    auto s = open_store(cfg);
+    migrate_or_throw(*s->store);
+    core::SystemClock clock;
+    app::ApiKeys keys(*s->store, clock);
+    auto r = keys.revoke("cli", name);
+    if (!r) {
+        std::cerr << "segnala: "
+                  << (r.error() == core::errc::not_found ? "no API key named '" + name + "'"
+                                                         : r.error().message())
+                  << "\n";
+        return 1;
+    }
+    std::cout << "revoked: " << name << "\n";
+    return 0;
+}
+
 int audit_verify(const Config& cfg) {
     auto s = open_store(cfg);
     auto v = s->store->verify_audit();
@@ -170,6 +262,27 @@ int run(int argc, char** argv) {
     auto* audit_verify_cmd = audit_cmd->add_subcommand("verify", "Verify the hash chain; exit 1 naming the first bad entry");
     add_common(audit_verify_cmd, common);
 
+    auto* apikey_cmd = app.add_subcommand("apikey", "Manage partner API keys");
+    apikey_cmd->require_subcommand(1);
+    std::string apikey_name;
+    std::vector<std::string> apikey_scopes;
+    int apikey_rate = 0;
+    auto* apikey_add_cmd =
+        apikey_cmd->add_subcommand("add", "Add a key; prints it once as 'key: <secret>'");
+    add_common(apikey_add_cmd, common);
+    apikey_add_cmd->add_option("name", apikey_name, "key name (the partner)")->required();
+    apikey_add_cmd
+        ->add_option("--scope", apikey_scopes, "reports:write or reports:read (repeatable)")
+        ->required()
+        ->allow_extra_args(false);
+    apikey_add_cmd->add_option("--rate-limit", apikey_rate, "requests per second, 0 for none")
+        ->capture_default_str();
+    auto* apikey_list_cmd = apikey_cmd->add_subcommand("list", "List keys (never their secrets)");
+    add_common(apikey_list_cmd, common);
+    auto* apikey_revoke_cmd = apikey_cmd->add_subcommand("revoke", "Revoke a key at once");
+    add_common(apikey_revoke_cmd, common);
+    apikey_revoke_cmd->add_option("name", apikey_name, "key name")->required();
+
     auto* url_cmd = app.add_subcommand(
         "url", "URL tools: read one URL (or host) a line on stdin, write one answer a line");
     url_cmd->require_subcommand(1);
@@ -208,6 +321,13 @@ int run(int argc, char** argv) {
         if (user_disable_cmd->parsed()) return user_disable(needs_config(), user_name, true);
         if (user_enable_cmd->parsed()) return user_disable(needs_config(), user_name, false);
         if (audit_verify_cmd->parsed()) return audit_verify(needs_config());
+        if (apikey_add_cmd->parsed()) {
+            return apikey_add(needs_config(), apikey_name, apikey_scopes, apikey_rate);
+        }
+        if (apikey_list_cmd->parsed())
+            return apikey_list(needs_config());
+        if (apikey_revoke_cmd->parsed())
+            return apikey_revoke(needs_config(), apikey_name);
     } catch (const ConfigError& e) {
         std::cerr << "segnala: configuration error: " << e.what() << "\n";
         return 2;

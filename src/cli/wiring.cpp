@@ -8,10 +8,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "api/api.hpp"
 #include "app/altcha.hpp"
+#include "app/api_keys.hpp"
 #include "app/auth.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
+#include "app/rate_limiter.hpp"
 #include "app/web_limits.hpp"
 #include "core/clock.hpp"
 #include "crypto/seal.hpp"
@@ -167,6 +170,10 @@ int serve(const Config& cfg) {
     http::Router router;
     site.add_routes(router);
     // Partner API (src/api): constructed and routed here.
+    app::ApiKeys api_keys(st, clock);
+    app::RateLimiter api_limiter(st, clock);
+    api::Api partner_api(intake, api_keys, client_keys, api_limiter, clock);
+    partner_api.add_routes(router);
     router.add("GET", "/static/{path...}", assets.handler(), {.run_inline = true});
     http::Metrics metrics;
     metrics.add_collector([&st] { return store_metrics(st); });
