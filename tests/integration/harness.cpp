@@ -131,11 +131,13 @@ HttpResult Client::request(const std::string& method, const std::string& path,
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &r.body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, write_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &r.headers);
-    curl_easy_setopt(c, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
     if (method == "GET" || method == "HEAD") {
+        // HTTPGET resets NOBODY, so NOBODY comes after it.
         curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method == "HEAD" ? "HEAD" : nullptr);
+        curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, nullptr);
+        curl_easy_setopt(c, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
     } else {
+        curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
         curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
         curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
