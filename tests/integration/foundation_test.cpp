@@ -276,6 +276,18 @@ TEST_P(Foundation, DurableUnderKill9) {
     EXPECT_EQ(v.exit_code, 0) << v.out;
 }
 
+TEST_P(Foundation, NewerDatabaseIsRefusedWithAClearMessage) {
+    TestDatabase db(GetParam());
+    auto m = run_segnala({"migrate", "--database", db.url()});
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    EXPECT_NE(m.out.find("schema version"), std::string::npos);
+    db.sql("INSERT INTO schema_version (version, name) VALUES (999, 'from the future')");
+    auto r = run_segnala({"serve", "--database", db.url(), "--listen", "127.0.0.1:0"});
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("newer than this segnala"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("999"), std::string::npos) << r.err;
+}
+
 TEST_P(Foundation, GracefulStopExitsZeroQuickly) {
     TestDatabase db(GetParam());
     Server server(db);
