@@ -108,6 +108,35 @@ export async function checkA11y(page, label) {
 }
 
 /**
+ * checkA11y for a page whose context has JavaScript disabled, where axe cannot run (its
+ * timers never fire): the page's current DOM is served again, at the same URL and viewport,
+ * to a fresh JavaScript-enabled page whose own scripts are all blocked, so axe sees exactly
+ * what a visitor without JavaScript sees (stylesheets and fonts load from the server as usual).
+ */
+export async function checkA11yWithoutScripts(page, label) {
+  const html = await page.content();
+  const url = page.url();
+  const context = await page.context().browser().newContext({ viewport: page.viewportSize() });
+  try {
+    const probe = await context.newPage();
+    await probe.route('**/*', (route) => {
+      const request = route.request();
+      if (request.resourceType() === 'document' && request.url() === url) {
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      }
+      if (request.resourceType() === 'script') {
+        return route.abort();
+      }
+      return route.continue();
+    });
+    await probe.goto(url);
+    await checkA11y(probe, label);
+  } finally {
+    await context.close();
+  }
+}
+
+/**
  * Calls fn(viewport) at a phone size (390x844) and a desktop size (1280x800), in that order;
  * a failure at either keeps a screenshot named after label and the viewport.
  */
