@@ -89,10 +89,10 @@ std::optional<http::Response> Api::limit_key(const app::ApiKey& key) {
                     fmt::format("This key may send {} requests per second.", key.rate_limit));
 }
 
-http::Response Api::submit_reports(http::Request& req) {
+std::variant<app::ApiKey, http::Response> Api::admit_writer(const http::Request& req) {
     auto who = authenticate(req);
-    if (auto* refused = std::get_if<http::Response>(&who)) {
-        return std::move(*refused);
+    if (std::holds_alternative<http::Response>(who)) {
+        return who;
     }
     const app::ApiKey& key = std::get<app::ApiKey>(who);
     if (!app::has_scope(key, app::kScopeReportsWrite)) {
@@ -110,37 +110,47 @@ http::Response Api::submit_reports(http::Request& req) {
         return problem_response(415, "unsupported-media-type", "Unsupported media type",
                                 "Send the reports as Content-Type: application/json.");
     }
-    std::string idempotency_key;
-    if (auto h = req.headers.get("Idempotency-Key")) {
-        if (!is_valid_idempotency_key(*h)) {
-            return problem_response(400, "bad-idempotency-key", "Bad Idempotency-Key",
-                                    "Idempotency-Key must be 1 to 255 visible ASCII characters.");
-        }
-        idempotency_key = std::string(*h);
-    }
+    return who;
+}
 
-    auto parsed = parse_report_request(req.body, {.max_reports = settings_.max_reports});
-    if (!parsed) {
-        return problem_response(
-            400, "malformed-json", "Malformed JSON",
-            "The body is not well-formed JSON (UTF-8, nesting depth at most 16).");
-    }
-    ParsedRequest& in = parsed.value();
+std::vector<ProblemError> Api::validate_reports(ParsedRequest& in,
+                                                std::vector<app::Submission>& batch) const {
     std::vector<ProblemError> errors;
     for (auto& e : in.errors) {
         errors.push_back({std::move(e.pointer), std::move(e.code)});
     }
-    std::vector<app::Submission> batch(in.reports.size());
+    batch.resize(in.reports.size());
     for (std::size_t i = 0; i < in.reports.size(); ++i) {
         if (in.report_has_errors[i]) {
-            continue;
+            continue;  // its structure is wrong: field rules would only add noise
         }
         const std::string base = in.is_array ? "/" + std::to_string(i) : "";
         for (auto& fe : intake_.validate(in.reports[i], batch[i])) {
             errors.push_back({base + (fe.field.empty() ? "" : "/" + fe.field), std::move(fe.code)});
         }
     }
-    if (!errors.empty()) {
+    return errors;
+}
+
+http::Response Api::submit_reports(http::Request& req) {
+    auto who = admit_writer(req);
+    if (auto* refused = std::get_if<http::Response>(&who)) {
+        return std::move(*refused);
+    }
+    const app::ApiKey& key = std::get<app::ApiKey>(who);
+    const auto idempotency_key = req.headers.get("Idempotency-Key").value_or("");
+    if (req.headers.contains("Idempotency-Key") && !is_valid_idempotency_key(idempotency_key)) {
+        return problem_response(400, "bad-idempotency-key", "Bad Idempotency-Key",
+                                "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+    }
+    auto parsed = parse_report_request(req.body, {.max_reports = settings_.max_reports});
+    if (!parsed) {
+        return problem_response(
+            400, "malformed-json", "Malformed JSON",
+            "The body is not well-formed JSON (UTF-8, nesting depth at most 16).");
+    }
+    std::vector<app::Submission> batch;
+    if (auto errors = validate_reports(parsed.value(), batch); !errors.empty()) {
         return problem_response(422, "validation", "Invalid reports",
                                 "Nothing was stored: correct the fields listed in errors.",
                                 std::move(errors));
@@ -150,7 +160,7 @@ http::Response Api::submit_reports(http::Request& req) {
     ctx.channel = core::Channel::api;
     ctx.verified = true;
     ctx.api_key_id = key.id;
-    const bool is_array = in.is_array;
+    const bool is_array = parsed.value().is_array;
     auto render = [is_array](const std::vector<app::Receipt>& receipts) {
         json out = json::array();
         for (const auto& r : receipts) {
@@ -159,7 +169,7 @@ http::Response Api::submit_reports(http::Request& req) {
         return dump(is_array || out.empty() ? out : out[0]);
     };
     auto stored = intake_.submit_batch(
-        batch, ctx, idempotency_key,
+        batch, ctx, std::string(idempotency_key),
         idempotency_key.empty() ? std::string() : app::request_fingerprint(req.body), render);
     if (!stored) {
         if (stored.error() == errc::conflict) {
@@ -168,10 +178,11 @@ http::Response Api::submit_reports(http::Request& req) {
         }
         return unavailable("submit", req, stored.error());
     }
-    auto r = http::Response::json(201, stored.value().replayed ? stored.value().replayed_response
-                                                               : render(stored.value().receipts));
+    const bool replayed = stored.value().replayed;
+    auto r = http::Response::json(201, replayed ? std::move(stored.value().replayed_response)
+                                                : render(stored.value().receipts));
     r.headers.set("Cache-Control", "no-store");
-    if (stored.value().replayed) {
+    if (replayed) {
         r.headers.set("Idempotent-Replayed", "true");
     }
     return r;

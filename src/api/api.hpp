@@ -9,7 +9,10 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
+#include "api/problem.hpp"
+#include "api/report_request.hpp"
 #include "app/api_keys.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
@@ -46,6 +49,11 @@ class Api {
     std::variant<app::ApiKey, http::Response> authenticate(const http::Request& req);
     /// The 429 problem, or nothing when this key may go on.
     std::optional<http::Response> limit_key(const app::ApiKey& key);
+    /// Authentication, scope reports:write, rate limit and media type of a submission.
+    std::variant<app::ApiKey, http::Response> admit_writer(const http::Request& req);
+    /// Structural and field errors of every report (pointers into the body); fills `batch`.
+    std::vector<ProblemError> validate_reports(ParsedRequest& in,
+                                               std::vector<app::Submission>& batch) const;
 
     app::Intake& intake_;
     app::ApiKeys& keys_;
