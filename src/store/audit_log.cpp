@@ -120,6 +120,7 @@ core::result<AuditVerification> Store::verify_audit() {
             expected_seq += 1;
             after = e.seq;
             prev_hash = e.hash;
+            v.head_hash = e.hash;
         }
         if (page.size() < static_cast<std::size_t>(kVerifyPage)) {
             return v;

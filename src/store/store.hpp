@@ -80,6 +80,8 @@ struct AuditVerification {
     std::int64_t entries = 0;
     std::int64_t first_bad_seq = 0;  ///< 0 when ok
     std::string reason;              ///< "hash mismatch", "sequence gap", "prev_hash mismatch"
+    std::string head_hash;           ///< hash of the last good entry: keep it elsewhere to anchor
+                                     ///< the chain against truncation
 };
 
 /// One URL of a new report; the case key is `url_hash` (hex SHA-256 of the canonical URL).
