@@ -204,6 +204,9 @@ int audit_verify(const Config& cfg) {
         return 1;
     }
     std::cout << "audit: ok, " << v.value().entries << " entries\n";
+    // Printed so it can be kept outside the database: deleting the newest entries is only
+    // detectable against a head recorded elsewhere.
+    std::cout << "head: " << v.value().entries << " " << v.value().head_hash << "\n";
     return 0;
 }
 
