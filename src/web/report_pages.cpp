@@ -94,6 +94,27 @@ http::Response Site::report_form(Page& p) {
     return render(p, 200, "report_form", std::move(data));
 }
 
+std::optional<http::Response> Site::report_limit(Page& p, const ReportFields& f,
+                                                 const std::vector<std::string>& names,
+                                                 bool verified, bool count) const {
+    const std::string client = keys_.key(p.req.client_address);
+    const auto limit = verified ? app::WebLimit::verified_report : app::WebLimit::unverified_report;
+    auto room = count ? limits_->hit(limit, client) : limits_->peek(limit, client);
+    if (!room) {
+        spdlog::error("report rate limit failed: {}", room.error().message());
+        return error(p, 503);
+    }
+    if (room.value().allowed) {
+        return std::nullopt;
+    }
+    const std::int64_t retry_after = room.value().retry_after;
+    nlohmann::json data = report_form_view(views_, p.lang, f, {}, names);
+    data["limit_message"] =
+        views_.text(p.lang, "report_too_many", {{"minutes", minutes(retry_after)}});
+    data["limit_unverified"] = !verified;
+    return report_refused(p, 429, std::move(data), retry_after);
+}
+
 http::Response Site::report_submit(Page& p) {
     if (intake_ == nullptr || limits_ == nullptr) {
         return error(p, 503);
@@ -101,36 +122,20 @@ http::Response Site::report_submit(Page& p) {
     const ReportFields f = fields_of(p);
     const std::vector<std::string> names = file_names(p.files);
     const bool verified = altcha_verified(p);
-    const std::string client = keys_.key(p.req.client_address);
-    const auto limit = verified ? app::WebLimit::verified_report : app::WebLimit::unverified_report;
-
-    auto too_many = [&](std::int64_t retry_after) {
-        nlohmann::json data = report_form_view(views_, p.lang, f, {}, names);
-        data["limit_message"] =
-            views_.text(p.lang, "report_too_many", {{"minutes", minutes(retry_after)}});
-        data["limit_unverified"] = !verified;
-        return report_refused(p, 429, std::move(data), retry_after);
-    };
-    auto room = limits_->peek(limit, client);
-    if (!room) {
-        spdlog::error("report limit check failed: {}", room.error().message());
-        return error(p, 503);
+    // Refuse early when the limit is already reached; count only reports that are stored.
+    if (auto refused = report_limit(p, f, names, verified, false)) {
+        return std::move(*refused);
     }
-    if (!room.value().allowed) {
-        return too_many(room.value().retry_after);
-    }
-
     app::Submission submission;
     const auto errors = intake_->validate(to_report_form(f, p.files), submission);
     if (!errors.empty()) {
         return report_refused(p, 422, report_form_view(views_, p.lang, f, errors, names), 0);
     }
-    auto hit = limits_->hit(limit, client);
-    if (!hit || !hit.value().allowed) {
-        if (!hit) spdlog::error("report limit hit failed: {}", hit.error().message());
-        return hit ? too_many(hit.value().retry_after) : error(p, 503);
+    if (auto refused = report_limit(p, f, names, verified, true)) {
+        return std::move(*refused);
     }
-    app::SubmitContext ctx{core::Channel::web, verified, client, 0, std::string(lang_code(p.lang))};
+    const app::SubmitContext ctx{core::Channel::web, verified, keys_.key(p.req.client_address), 0,
+                                 std::string(lang_code(p.lang))};
     auto receipt = intake_->submit(submission, ctx);
     if (!receipt) {
         spdlog::error("report submission failed: {}", receipt.error().message());

@@ -26,6 +26,8 @@ class Altcha;
 
 namespace segnala::web {
 
+struct ReportFields;  // report_view.hpp
+
 struct SiteSettings {
     /// Send cookies with `Secure` even when the request did not say it came over TLS.
     bool force_secure_cookies = false;
@@ -97,6 +99,12 @@ class Site {
     http::Handler altcha_challenge_handler() const;
     http::Response report_refused(Page& p, int status, nlohmann::json data,
                                   std::int64_t retry_after) const;
+    /// The per-client report limit (stricter without a valid proof of work): a 429 page with
+    /// the form kept when it is reached, 503 when it cannot be checked. `count`: record this
+    /// report (else only look).
+    std::optional<http::Response> report_limit(Page& p, const ReportFields& f,
+                                               const std::vector<std::string>& names,
+                                               bool verified, bool count) const;
 
     app::Auth& auth_;
     app::Intake* intake_ = nullptr;
