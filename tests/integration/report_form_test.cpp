@@ -315,6 +315,15 @@ TEST_P(ReportForm, ScreenshotsAreRecognisedByContent) {
     auto r = post_report(c, fraud, {{"finta.png", "image/png", "this is not an image\n"}});
     EXPECT_EQ(r.status, 422);
     EXPECT_TRUE(contains(r.body, "Immagine 1 (finta.png): Sono accettate solo immagini PNG"));
+    // Over 5 MiB: a field message, the rest of the form kept.
+    r = post_report(c, fraud, {{"grande.png", "image/png", tiny_png() + std::string(5 << 20, 'x')}});
+    EXPECT_EQ(r.status, 422);
+    EXPECT_TRUE(contains(r.body, "Immagine 1 (grande.png): L&apos;immagine supera i 5 MB"));
+    EXPECT_TRUE(contains(r.body, "https://negozio-falso.example.org/"));
+    // Six files: too many.
+    r = post_report(c, fraud, std::vector<FilePart>(6, {"s.png", "image/png", tiny_png()}));
+    EXPECT_EQ(r.status, 422);
+    EXPECT_TRUE(contains(r.body, "Al massimo 5 immagini."));
     // An empty file input (nothing chosen) is no attachment.
     auto ok = post_report(c, fraud, {{"", "application/octet-stream", ""}});
     EXPECT_EQ(ok.status, 303);
