@@ -157,11 +157,13 @@ int serve(const Config& cfg) {
     assets.mount("/static/", web_dir / "../../web/static", true);
     assets.mount("/static/vendor/bootstrap-italia/", modules / "bootstrap-italia/dist", true);
     assets.mount("/static/vendor/altcha/", modules / "altcha/dist", true);
-    web::Views views(web_dir, {{"bootstrap_css", assets.url_for("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")},
-                               {"segnala_css", assets.url_for("/static/css/segnala.css")},
-                               {"segnala_js", assets.url_for("/static/js/segnala.js")},
-                               {"altcha_css", assets.url_for("/static/vendor/altcha/external/altcha.css")},
-                               {"altcha_js", assets.url_for("/static/js/altcha-setup.js")}});
+    web::Views views(
+        web_dir, {{"bootstrap_css",
+                   assets.url_for("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")},
+                  {"segnala_css", assets.url_for("/static/css/segnala.css")},
+                  {"segnala_js", assets.url_for("/static/js/segnala.js")},
+                  {"altcha_css", assets.url_for("/static/vendor/altcha/external/altcha.css")},
+                  {"altcha_js", assets.url_for("/static/js/altcha-setup.js")}});
     app::Intake intake(st, sealer.value(), clock);
     app::Altcha altcha(sealer.value().subkey("altcha"), st, clock);
     app::WebLimits web_limits(st, clock);

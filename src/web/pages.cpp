@@ -45,8 +45,8 @@ http::Response Site::login_submit(Page& p) {
     auto r = auth_.login(username, password, keys_.key(p.req.client_address), &retry_after);
     if (!r) {
         if (r.error() == errc::rate_limited) {
-            data["error"] = views_.text(p.lang, "login_locked",
-                                        {{"seconds", std::to_string(retry_after)}});
+            data["error"] =
+                views_.text(p.lang, "login_locked", {{"seconds", std::to_string(retry_after)}});
             auto res = render(p, 429, "login", std::move(data));
             res.headers.set("Retry-After", std::to_string(retry_after));
             return res;
@@ -60,8 +60,8 @@ http::Response Site::login_submit(Page& p) {
     }
     // A fresh session id on every login: nothing set before it is ever accepted after it.
     p.set_cookies.push_back(cookie(kSessionCookie, r.value().session_token, -1, true, "Strict", p));
-    return http::Response::redirect(r.value().principal.must_change_password ? "/backoffice/password"
-                                                                             : "/backoffice");
+    return http::Response::redirect(
+        r.value().principal.must_change_password ? "/backoffice/password" : "/backoffice");
 }
 
 http::Response Site::logout(Page& p) {

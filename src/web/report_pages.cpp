@@ -45,7 +45,9 @@ std::string echo_code(std::string_view typed) {
     return out;
 }
 
-std::string minutes(std::int64_t seconds) { return std::to_string((seconds + 59) / 60); }
+std::string minutes(std::int64_t seconds) {
+    return std::to_string((seconds + 59) / 60);
+}
 
 }  // namespace
 
@@ -154,9 +156,9 @@ http::Response Site::report_receipt(Page& p) {
             slip = decode_slip(*v);
         }
     }
-    http::Response res =
-        slip ? render(p, 200, "receipt", receipt_view(views_, p.lang, *slip))
-             : render(p, 404, "receipt_gone", {{"title", views_.text(p.lang, "receipt_gone_title")}});
+    http::Response res = slip ? render(p, 200, "receipt", receipt_view(views_, p.lang, *slip))
+                              : render(p, 404, "receipt_gone",
+                                       {{"title", views_.text(p.lang, "receipt_gone_title")}});
     res.headers.set("Cache-Control", "no-store");
     return res;
 }
@@ -191,10 +193,11 @@ http::Response Site::status_page(Page& p) {
     int code = 200;
     if (st) {
         const std::string key = status_key(st.value().status);
-        data["result"] = {{"label", views_.text(p.lang, key)},
-                          {"hint", views_.text(p.lang, key + "_hint")},
-                          {"since", views_.text(p.lang, "status_since",
-                                                {{"date", format_date(st.value().since, p.lang)}})}};
+        data["result"] = {
+            {"label", views_.text(p.lang, key)},
+            {"hint", views_.text(p.lang, key + "_hint")},
+            {"since", views_.text(p.lang, "status_since",
+                                  {{"date", format_date(st.value().since, p.lang)}})}};
     } else {
         // Unknown and malformed codes: the same status and the same words.
         data["not_found"] = true;

@@ -13,9 +13,8 @@ namespace {
 constexpr std::array<std::string_view, 6> kCategoryNames = {"phishing", "spam",    "csam",
                                                             "fraud",    "malware", "other"};
 // Fields of the form whose errors are shown beside them, in the order of the page.
-constexpr std::array<std::string_view, 8> kFieldNames = {"category", "urls",    "sender",
-                                                         "subject",  "text",    "description",
-                                                         "attachments", "contact"};
+constexpr std::array<std::string_view, 8> kFieldNames = {
+    "category", "urls", "sender", "subject", "text", "description", "attachments", "contact"};
 // The cookie stays well below the 4 KB browsers keep per cookie.
 constexpr std::size_t kMaxSlipBytes = 3000;
 constexpr std::size_t kMaxDisplayBytes = 160;
@@ -166,11 +165,11 @@ nlohmann::json report_form_view(const Views& views, Lang lang, const ReportField
             slot["errors"].push_back(text);
             const std::string target =
                 field == "category"
-                    ? "category-" + std::string(std::find(kCategoryNames.begin(),
-                                                          kCategoryNames.end(), f.category) !=
-                                                        kCategoryNames.end()
-                                                    ? f.category
-                                                    : "phishing")
+                    ? "category-" +
+                          std::string(std::find(kCategoryNames.begin(), kCategoryNames.end(),
+                                                f.category) != kCategoryNames.end()
+                                          ? f.category
+                                          : "phishing")
                     : field;
             summary.push_back({{"target", target}, {"message", text}});
         }
@@ -199,8 +198,8 @@ std::string encode_slip(const app::Receipt& r, bool csam) {
     nlohmann::json known = nlohmann::json::array();
     if (!csam) {
         for (const auto& k : r.known) {
-            known.push_back({shorten(k.display, kMaxDisplayBytes), k.previous_reports,
-                             k.first_seen, k.blocked, k.blocked_at});
+            known.push_back({shorten(k.display, kMaxDisplayBytes), k.previous_reports, k.first_seen,
+                             k.blocked, k.blocked_at});
         }
     }
     j["k"] = known;
@@ -254,10 +253,10 @@ nlohmann::json receipt_view(const Views& views, Lang lang, const ReceiptSlip& sl
         if (k.blocked) {
             text = views.text(lang, "known_blocked", {{"date", format_date(k.blocked_at, lang)}});
         } else {
-            text = views.text(lang,
-                              k.previous_reports == 1 ? "known_reported_one" : "known_reported_many",
-                              {{"count", std::to_string(k.previous_reports)},
-                               {"date", format_date(k.first_seen, lang)}});
+            text = views.text(
+                lang, k.previous_reports == 1 ? "known_reported_one" : "known_reported_many",
+                {{"count", std::to_string(k.previous_reports)},
+                 {"date", format_date(k.first_seen, lang)}});
         }
         known.push_back({{"display", k.display}, {"text", text}});
     }
@@ -292,6 +291,8 @@ std::string format_date(std::int64_t unix_seconds, Lang lang) {
     return fmt::format("{:02}/{:02}/{}", d, m, yy);
 }
 
-std::string status_key(core::Status s) { return "st_" + std::string(core::to_string(s)); }
+std::string status_key(core::Status s) {
+    return "st_" + std::string(core::to_string(s));
+}
 
 }  // namespace segnala::web

@@ -68,7 +68,8 @@ TEST(ReceiptSlip, StaysSmallAndRefusesGarbage) {
     ASSERT_TRUE(slip);
     EXPECT_TRUE(slip->more_known);
     EXPECT_FALSE(slip->known.empty());
-    for (const auto& k : slip->known) EXPECT_LE(k.display.size(), 164u);
+    for (const auto& k : slip->known)
+        EXPECT_LE(k.display.size(), 164u);
 
     EXPECT_FALSE(decode_slip(""));
     EXPECT_FALSE(decode_slip("not base64!"));

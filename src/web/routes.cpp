@@ -9,7 +9,8 @@ void Site::add_routes(http::Router& r) {
     r.add("GET", "/privacy", wrap(&Site::privacy, kPublic));
     r.add("GET", "/accessibilita", wrap(&Site::accessibility, kPublic));
     r.add("GET", "/segnala", wrap(&Site::report_form, kPublic));
-    r.add("POST", "/segnala", wrap(&Site::report_submit, kPublic), {.body_limit = kReportBodyLimit});
+    r.add("POST", "/segnala", wrap(&Site::report_submit, kPublic),
+          {.body_limit = kReportBodyLimit});
     r.add("GET", "/segnala/ricevuta", wrap(&Site::report_receipt, kPublic));
     r.add("GET", "/stato", wrap(&Site::status_page, kPublic));
     r.add("GET", "/altcha/challenge", altcha_challenge_handler(), {.run_inline = true});

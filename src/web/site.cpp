@@ -31,8 +31,7 @@ std::optional<std::string> cookie_value(const http::Request& req, std::string_vi
 }
 
 bool plausible_token(std::string_view t) {
-    return t.size() >= 32 && t.size() <= 64 &&
-           std::all_of(t.begin(), t.end(), [](char c) {
+    return t.size() >= 32 && t.size() <= 64 && std::all_of(t.begin(), t.end(), [](char c) {
                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
            });
 }
@@ -50,12 +49,16 @@ std::string Page::field(std::string_view name) const {
 
 Lang pick_language(const http::Request& req) {
     if (auto q = req.query_param("lang")) {
-        if (*q == "en") return Lang::en;
-        if (*q == "it") return Lang::it;
+        if (*q == "en")
+            return Lang::en;
+        if (*q == "it")
+            return Lang::it;
     }
     if (auto c = cookie_value(req, kLangCookie)) {
-        if (*c == "en") return Lang::en;
-        if (*c == "it") return Lang::it;
+        if (*c == "en")
+            return Lang::en;
+        if (*c == "it")
+            return Lang::it;
     }
     if (auto al = req.headers.get("Accept-Language")) {
         // The first language listed that we speak wins (browsers list by preference).
@@ -63,21 +66,24 @@ Lang pick_language(const http::Request& req) {
         while (!s.empty()) {
             auto comma = s.find(',');
             std::string_view item = s.substr(0, comma);
-            while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+            while (!item.empty() && item.front() == ' ')
+                item.remove_prefix(1);
             std::string tag(item.substr(0, std::min<std::size_t>(2, item.size())));
             std::transform(tag.begin(), tag.end(), tag.begin(), ::tolower);
-            if (tag == "it") return Lang::it;
-            if (tag == "en") return Lang::en;
-            if (comma == std::string_view::npos) break;
+            if (tag == "it")
+                return Lang::it;
+            if (tag == "en")
+                return Lang::en;
+            if (comma == std::string_view::npos)
+                break;
             s.remove_prefix(comma + 1);
         }
     }
     return Lang::it;
 }
 
-Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views,
-           SiteSettings settings, app::Intake* intake, app::Altcha* altcha,
-           app::WebLimits* limits)
+Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings,
+           app::Intake* intake, app::Altcha* altcha, app::WebLimits* limits)
     : auth_(auth),
       intake_(intake),
       altcha_(altcha),
@@ -226,9 +232,8 @@ http::Handler Site::wrap(PageFn fn, unsigned flags) {
             res.headers.add("Set-Cookie", std::move(c));
         }
         if (!res.headers.contains("Cache-Control")) {
-            res.headers.set("Cache-Control", (flags & kLogin) != 0 || p.principal
-                                                 ? "no-store"
-                                                 : "no-cache");
+            res.headers.set("Cache-Control",
+                            (flags & kLogin) != 0 || p.principal ? "no-store" : "no-cache");
         }
         res.headers.set("Vary", "Accept-Language, Cookie");
         return res;

@@ -38,18 +38,18 @@ struct Page {
     http::Request& req;
     Lang lang = Lang::it;
     std::optional<app::Principal> principal;
-    std::string csrf;                       ///< token to embed in forms as `_csrf`
+    std::string csrf;                                       ///< token to embed in forms as `_csrf`
     std::vector<std::pair<std::string, std::string>> form;  ///< decoded body of a POST
-    std::vector<http::Part> files;          ///< file parts of a multipart/form-data POST
-    std::vector<std::string> set_cookies;   ///< extra Set-Cookie values
+    std::vector<http::Part> files;         ///< file parts of a multipart/form-data POST
+    std::vector<std::string> set_cookies;  ///< extra Set-Cookie values
 
     std::string field(std::string_view name) const;
 };
 
 enum PageFlags : unsigned {
     kPublic = 0,
-    kLogin = 1u << 0,          ///< requires an operator session
-    kAllowMustChange = 1u << 1 ///< reachable before the first password change
+    kLogin = 1u << 0,           ///< requires an operator session
+    kAllowMustChange = 1u << 1  ///< reachable before the first password change
 };
 
 class Site {
@@ -70,8 +70,8 @@ class Site {
     http::Handler wrap(PageFn fn, unsigned flags);
     http::Response render(Page& p, int status, std::string_view view, nlohmann::json data) const;
     http::Response error(Page& p, int status) const;
-    std::string cookie(std::string_view name, std::string_view value, long max_age,
-                       bool http_only, std::string_view same_site, const Page& p,
+    std::string cookie(std::string_view name, std::string_view value, long max_age, bool http_only,
+                       std::string_view same_site, const Page& p,
                        std::string_view path = "/") const;
     /// Fills p.form (and p.files for multipart bodies) from an unsafe request's body; a
     /// response when the body is refused (400 malformed, 413 too large).
@@ -103,8 +103,8 @@ class Site {
     /// the form kept when it is reached, 503 when it cannot be checked. `count`: record this
     /// report (else only look).
     std::optional<http::Response> report_limit(Page& p, const ReportFields& f,
-                                               const std::vector<std::string>& names,
-                                               bool verified, bool count) const;
+                                               const std::vector<std::string>& names, bool verified,
+                                               bool count) const;
 
     app::Auth& auth_;
     app::Intake* intake_ = nullptr;

@@ -39,21 +39,26 @@ mst::data to_data(const nlohmann::json& j) {
             }
             return d;
         }
-        case nlohmann::json::value_t::string: return mst::data{j.get<std::string>()};
+        case nlohmann::json::value_t::string:
+            return mst::data{j.get<std::string>()};
         case nlohmann::json::value_t::boolean:
             return j.get<bool>() ? mst::data{mst::data::type::bool_true}
                                  : mst::data{mst::data::type::bool_false};
         case nlohmann::json::value_t::number_integer:
         case nlohmann::json::value_t::number_unsigned:
-        case nlohmann::json::value_t::number_float: return mst::data{j.dump()};
+        case nlohmann::json::value_t::number_float:
+            return mst::data{j.dump()};
         case nlohmann::json::value_t::null:
-        default: return mst::data{mst::data::type::bool_false};
+        default:
+            return mst::data{mst::data::type::bool_false};
     }
 }
 
 }  // namespace
 
-std::string_view lang_code(Lang l) { return l == Lang::en ? "en" : "it"; }
+std::string_view lang_code(Lang l) {
+    return l == Lang::en ? "en" : "it";
+}
 
 struct Views::Impl {
     std::map<std::string, std::string, std::less<>> templates;
@@ -115,7 +120,8 @@ std::string Views::text(Lang lang, std::string_view key,
     std::string s = it->get<std::string>();
     for (const auto& [name, value] : vars) {
         const std::string ph = "{{" + name + "}}";
-        for (auto pos = s.find(ph); pos != std::string::npos; pos = s.find(ph, pos + value.size())) {
+        for (auto pos = s.find(ph); pos != std::string::npos;
+             pos = s.find(ph, pos + value.size())) {
             s.replace(pos, ph.size(), value);
         }
     }

@@ -19,7 +19,8 @@ namespace {
 class ReportForm : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        if (auto why = skip_reason(GetParam())) GTEST_SKIP() << *why;
+        if (auto why = skip_reason(GetParam()))
+            GTEST_SKIP() << *why;
     }
 };
 
@@ -42,8 +43,7 @@ std::string multipart_body(const std::string& boundary, const Fields& fields,
     for (const auto& f : files) {
         body += "--" + boundary +
                 "\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"" +
-                f.filename + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.data +
-                "\r\n";
+                f.filename + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" + f.data + "\r\n";
     }
     return body + "--" + boundary + "--\r\n";
 }
@@ -80,8 +80,10 @@ bool contains(const std::string& hay, const std::string& needle) {
 /// The single value a query returns, without the client's trailing newline.
 std::string sql_value(const TestDatabase& db, const std::string& query) {
     std::string out = db.sql(query);
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.front()))) out.erase(0, 1);
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
+        out.pop_back();
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.front())))
+        out.erase(0, 1);
     return out;
 }
 
@@ -96,7 +98,8 @@ std::uint32_t crc32(const std::string& data) {
     std::uint32_t c = 0xFFFFFFFFu;
     for (unsigned char b : data) {
         c ^= b;
-        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        for (int k = 0; k < 8; ++k)
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
     }
     return ~c;
 }
@@ -116,7 +119,8 @@ std::string tiny_png() {
     std::string raw;
     for (int y = 0; y < h; ++y) {
         raw += '\0';  // filter: none
-        for (int x = 0; x < w; ++x) raw += std::string{'\xC0', static_cast<char>(x * 90), '\x20'};
+        for (int x = 0; x < w; ++x)
+            raw += std::string{'\xC0', static_cast<char>(x * 90), '\x20'};
     }
     std::uint32_t a = 1, b = 0;
     for (unsigned char ch : raw) {
@@ -160,7 +164,8 @@ TEST_P(ReportForm, PhishingReportGetsReceiptAndStatus) {
     auto receipt = report_and_receipt(c, kPhishing);
     ASSERT_EQ(receipt.status, 200);
     const std::string code = receipt_code(receipt.body);
-    EXPECT_TRUE(std::regex_match(code, std::regex("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}")))
+    EXPECT_TRUE(
+        std::regex_match(code, std::regex("[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}")))
         << code;
     EXPECT_EQ(receipt.header("cache-control").value_or(""), "no-store");
     EXPECT_FALSE(contains(receipt.body, "già segnalato"));
@@ -177,7 +182,8 @@ TEST_P(ReportForm, PhishingReportGetsReceiptAndStatus) {
     EXPECT_TRUE(contains(status.body, "La segnalazione è arrivata"));
     // Case, spaces and dashes do not matter.
     std::string typed;
-    for (char ch : code) typed += ch == '-' ? ' ' : static_cast<char>(std::tolower(ch));
+    for (char ch : code)
+        typed += ch == '-' ? ' ' : static_cast<char>(std::tolower(ch));
     auto en = c.get("/stato?lang=en&codice=" + form_encode(typed));
     EXPECT_EQ(en.status, 200);
     EXPECT_TRUE(contains(en.body, "Received"));
@@ -251,10 +257,12 @@ TEST_P(ReportForm, BadInputsGetFieldMessagesKeepWhatWasTypedAndStoreNothing) {
     Server server(db);
     Client c(server.base_url());
     std::string many;
-    for (int i = 0; i < 21; ++i) many += "https://shop" + std::to_string(i) + ".example.com/\n";
+    for (int i = 0; i < 21; ++i)
+        many += "https://shop" + std::to_string(i) + ".example.com/\n";
     const std::vector<BadInput> cases = {
         {"non-URL",
-         {{"category", "fraud"}, {"urls", "https://ok.example.com/\nnon è un indirizzo"},
+         {{"category", "fraud"},
+          {"urls", "https://ok.example.com/\nnon è un indirizzo"},
           {"description", "negozio <falso>"}},
          "Riga 2: Non è un indirizzo web valido",
          "href=\"#urls\"",
@@ -265,7 +273,8 @@ TEST_P(ReportForm, BadInputsGetFieldMessagesKeepWhatWasTypedAndStoreNothing) {
          "href=\"#urls\"",
          "https://shop20.example.com/"},
         {"oversize description",
-         {{"category", "phishing"}, {"urls", "https://x.example.com/"},
+         {{"category", "phishing"},
+          {"urls", "https://x.example.com/"},
           {"description", std::string(5001, 'a')}},
          "La descrizione supera i 5000 caratteri",
          "href=\"#description\"",
@@ -293,7 +302,8 @@ TEST_P(ReportForm, BadInputsGetFieldMessagesKeepWhatWasTypedAndStoreNothing) {
     }
     // The chosen category stays chosen.
     auto r = post_report(c, cases[0].fields);
-    EXPECT_TRUE(contains(r.body, "value=\"fraud\" aria-describedby=\"category-fraud-hint\" checked"));
+    EXPECT_TRUE(
+        contains(r.body, "value=\"fraud\" aria-describedby=\"category-fraud-hint\" checked"));
     // English messages too.
     c.get("/?lang=en");
     r = post_report(c, cases[3].fields);
@@ -316,7 +326,8 @@ TEST_P(ReportForm, ScreenshotsAreRecognisedByContent) {
     EXPECT_EQ(r.status, 422);
     EXPECT_TRUE(contains(r.body, "Immagine 1 (finta.png): Sono accettate solo immagini PNG"));
     // Over 5 MiB: a field message, the rest of the form kept.
-    r = post_report(c, fraud, {{"grande.png", "image/png", tiny_png() + std::string(5 << 20, 'x')}});
+    r = post_report(c, fraud,
+                    {{"grande.png", "image/png", tiny_png() + std::string(5 << 20, 'x')}});
     EXPECT_EQ(r.status, 422);
     EXPECT_TRUE(contains(r.body, "Immagine 1 (grande.png): L&apos;immagine supera i 5 MB"));
     EXPECT_TRUE(contains(r.body, "https://negozio-falso.example.org/"));
