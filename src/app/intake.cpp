@@ -41,8 +41,10 @@ constexpr const char* kAttachmentTooManyPixels = "attachment_too_many_pixels";
 constexpr const char* kCsamNoAttachments = "csam_no_attachments";
 
 std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
     return std::string(s);
 }
 
@@ -91,12 +93,16 @@ std::optional<ValidUrl> validate_url(const std::string& typed) {
 std::string signals_of(const ValidUrl& u) {
     std::string s;
     auto add = [&](const char* x) {
-        if (!s.empty()) s += ',';
+        if (!s.empty())
+            s += ',';
         s += x;
     };
-    if (u.host_is_ip) add("ip_host");
-    if (u.host_is_idn) add("idn");
-    if (u.had_userinfo) add("userinfo");
+    if (u.host_is_ip)
+        add("ip_host");
+    if (u.host_is_idn)
+        add("idn");
+    if (u.had_userinfo)
+        add("userinfo");
     return s;
 }
 
@@ -126,7 +132,8 @@ std::vector<FieldError> Intake::validate(const ReportForm& form, Submission& out
         std::vector<std::string> seen;
         for (std::size_t i = 0; i < form.urls.size(); ++i) {
             const std::string typed = trim(form.urls[i]);
-            if (typed.empty()) continue;
+            if (typed.empty())
+                continue;
             const std::string field = "urls/" + std::to_string(i);
             if (typed.size() > limits_.max_url_bytes) {
                 errors.push_back({field, kUrlTooLong});
@@ -161,8 +168,8 @@ std::vector<FieldError> Intake::validate(const ReportForm& form, Submission& out
 
     const std::string contact = trim(form.contact);
     if (!contact.empty()) {
-        auto c = contact.size() <= limits_.max_contact_bytes ? normalize_contact(contact)
-                                                              : std::nullopt;
+        auto c =
+            contact.size() <= limits_.max_contact_bytes ? normalize_contact(contact) : std::nullopt;
         if (!c) {
             errors.push_back({"contact", kContactInvalid});
         } else {
@@ -192,8 +199,8 @@ std::vector<FieldError> Intake::validate(const ReportForm& form, Submission& out
                 if (!processed) {
                     const auto e = processed.error();
                     errors.push_back({field, e == errc::unsupported_media_type ? kAttachmentType
-                                             : e == errc::too_large        ? kAttachmentTooManyPixels
-                                                                           : kAttachmentInvalid});
+                                             : e == errc::too_large ? kAttachmentTooManyPixels
+                                                                    : kAttachmentInvalid});
                     continue;
                 }
                 ValidImage img;
@@ -222,7 +229,9 @@ store::NewReport to_new_report(const Submission& s, const SubmitContext& ctx,
     r.verified = ctx.verified;
     r.lang = ctx.lang;
     r.created_at = now;
-    r.client_key = ctx.client_key;
+    // The client key is used for rate limits only and never stored with the report: whoever
+    // holds the master key could recompute it for a given address and day.
+    r.client_key.clear();
     r.api_key_id = ctx.api_key_id;
     r.sender = s.sender;
     // Associated data binds each sealed value to its report and field.
@@ -242,7 +251,8 @@ store::NewReport to_new_report(const Submission& s, const SubmitContext& ctx,
         nu.registrable_domain = u.registrable_domain;
         nu.signals = signals_of(u);
         nu.had_userinfo = u.had_userinfo;
-        nu.original_sealed = sealer.seal(u.original, "report:" + r.code + ":url:" + std::to_string(i));
+        nu.original_sealed =
+            sealer.seal(u.original, "report:" + r.code + ":url:" + std::to_string(i));
         r.urls.push_back(std::move(nu));
     }
     for (std::size_t i = 0; i < s.images.size(); ++i) {
@@ -281,7 +291,8 @@ Receipt to_receipt(const store::NewReport& r, const store::StoredReport& stored,
     }
     for (std::size_t i = 0; i < stored.cases.size(); ++i) {
         const auto& c = stored.cases[i];
-        if (c.report_count == 0) continue;
+        if (c.report_count == 0)
+            continue;
         KnownUrl k;
         k.display = s.urls[i].display;
         k.previous_reports = c.report_count;
@@ -335,8 +346,8 @@ core::result<BatchResult> Intake::submit_batch(
             return render(result.receipts);
         };
         store::IdempotencyRecord idem{ctx.api_key_id, idempotency_key, request_hash};
-        auto out = store_.add_reports(rows, idempotency_key.empty() ? nullptr : &idem,
-                                      make_response, now);
+        auto out =
+            store_.add_reports(rows, idempotency_key.empty() ? nullptr : &idem, make_response, now);
         if (out) {
             if (out.value().replayed) {
                 if (out.value().stored_request_hash != request_hash) {

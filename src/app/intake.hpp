@@ -44,13 +44,13 @@ struct Upload {
 
 /// Raw input, as typed in the form or sent to the API. Nothing here is trusted.
 struct ReportForm {
-    std::string category;              ///< "phishing", "spam", "csam", "fraud", "malware", "other"
-    std::vector<std::string> urls;     ///< empty lines are ignored
-    std::string sender;                ///< message sender: e-mail address or phone number
+    std::string category;           ///< "phishing", "spam", "csam", "fraud", "malware", "other"
+    std::vector<std::string> urls;  ///< empty lines are ignored
+    std::string sender;             ///< message sender: e-mail address or phone number
     std::string subject;
-    std::string text;                  ///< message text
+    std::string text;  ///< message text
     std::string description;
-    std::string contact;               ///< reporter's e-mail or phone, optional
+    std::string contact;  ///< reporter's e-mail or phone, optional
     std::vector<Upload> attachments;
 };
 
@@ -64,12 +64,12 @@ struct FieldError {
 
 /// A URL that passed validation.
 struct ValidUrl {
-    std::string original;       ///< as typed (trimmed)
-    std::string canonical;      ///< Safe Browsing canonical form
-    std::string url_hash;       ///< hex SHA-256 of `canonical` (the case key)
+    std::string original;   ///< as typed (trimmed)
+    std::string canonical;  ///< Safe Browsing canonical form
+    std::string url_hash;   ///< hex SHA-256 of `canonical` (the case key)
     std::string host;
     std::string registrable_domain;  ///< "" for IP hosts
-    std::string display;        ///< defanged, for showing to people
+    std::string display;             ///< defanged, for showing to people
     bool had_userinfo = false;
     bool host_is_ip = false;
     bool host_is_idn = false;
@@ -94,41 +94,42 @@ struct Submission {
     std::string subject;
     std::string text;
     std::string description;
-    std::string contact;        ///< normalized: E.164 for phones, lower-case domain for e-mail
+    std::string contact;  ///< normalized: E.164 for phones, lower-case domain for e-mail
     std::vector<ValidImage> images;
 };
 
 /// Who and how: set by the web or API layer, never by the reporter.
 struct SubmitContext {
     core::Channel channel = core::Channel::web;
-    bool verified = false;      ///< passed the proof-of-work (web) or came with a partner key
-    std::string client_key;     ///< keyed, daily-rotating hash of the client IP ("" for API)
+    bool verified = false;   ///< passed the proof-of-work (web) or came with a partner key
+    std::string client_key;  ///< keyed, daily-rotating hash of the client IP, for limits only;
+                             ///< never stored with the report
     std::int64_t api_key_id = 0;
     std::string lang = "it";
 };
 
 /// What the receipt says about a URL that was already known before this report.
 struct KnownUrl {
-    std::string display;            ///< defanged
+    std::string display;  ///< defanged
     std::int64_t previous_reports = 0;
-    std::int64_t first_seen = 0;    ///< unix seconds
-    bool blocked = false;           ///< confirmed and acted on
+    std::int64_t first_seen = 0;  ///< unix seconds
+    bool blocked = false;         ///< confirmed and acted on
     std::int64_t blocked_at = 0;
 };
 
 struct Receipt {
-    std::string code;               ///< grouped report code, e.g. "K7QM-4XPR-9DHT-W2FBE"
+    std::string code;  ///< grouped report code, e.g. "K7QM-4XPR-9DHT-W2FBE"
     core::Status status = core::Status::received;
-    std::int64_t case_id = 0;       ///< the case of the first URL
+    std::int64_t case_id = 0;            ///< the case of the first URL
     std::vector<std::int64_t> case_ids;  ///< one per URL, in order
-    std::vector<KnownUrl> known;    ///< always empty for the CSAM category
+    std::vector<KnownUrl> known;         ///< always empty for the CSAM category
     std::int64_t created_at = 0;
 };
 
 /// Public status of a report: nothing else about it.
 struct PublicStatus {
     core::Status status = core::Status::received;
-    std::int64_t since = 0;         ///< unix seconds
+    std::int64_t since = 0;  ///< unix seconds
 };
 
 /// Result of a batch submission (API): either replayed from an earlier request with the same
