@@ -42,6 +42,7 @@ std::unique_ptr<OpenStore> open_store(const Config& cfg) {
     if (cfg.database.rfind("sqlite:", 0) == 0) {
         store::SqliteSettings s;
         s.path = cfg.database.substr(7);
+        s.max_idle_readers = cfg.workers;
         if (s.path.empty()) {
             throw ConfigError("database", "sqlite: needs a file path, e.g. sqlite:var/segnala.db");
         }
@@ -194,7 +195,9 @@ int serve(const Config& cfg) {
     ss.max_connections = static_cast<std::size_t>(cfg.max_connections);
     ss.trust_proxy = cfg.trust_proxy;
     ss.clock = &clock;
-    ss.error_page = [&site](http::Request& req, int status) { return site.error_page(req, status); };
+    ss.error_page = [&site](http::Request& req, int status) {
+        return site.error_page(req, status);
+    };
     http::AccessLog access_log;
     http::Server server(ss, router, metrics, &access_log);
     const auto port = server.start();

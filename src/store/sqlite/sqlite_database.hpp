@@ -11,10 +11,11 @@
 namespace segnala::store {
 
 struct SqliteSettings {
-    std::string path;              ///< database file; created when missing
-    int busy_timeout_ms = 5000;    ///< how long a connection waits on a lock before "busy"
-    int max_batch = 256;           ///< most write functions committed in one transaction
-    int max_idle_readers = 4;      ///< reader connections kept open between reads
+    std::string path;            ///< database file; created when missing
+    int busy_timeout_ms = 5000;  ///< how long a connection waits on a lock before "busy"
+    int max_batch = 256;         ///< most write functions committed in one transaction
+    int max_idle_readers = 64;   ///< reader connections kept open between reads (one per
+                                 ///< worker thread avoids reopening files on every read)
 };
 
 /// Opens (creating if needed) the database file and starts the writer thread. Does not migrate.
