@@ -95,13 +95,12 @@ core::result<LoginResult> Auth::login(const std::string& username, const std::st
         const int failures = op.failed_logins + 1;
         if (!op.disabled && failures >= settings_.lock_after_failures) {
             const int doublings = std::min(failures - settings_.lock_after_failures, 16);
-            const std::int64_t lock =
-                std::min<std::int64_t>(settings_.first_lock.count() << doublings,
-                                       settings_.max_lock.count());
+            const std::int64_t lock = std::min<std::int64_t>(
+                settings_.first_lock.count() << doublings, settings_.max_lock.count());
             lock_until = now + lock;
         }
-        nlohmann::json detail = {{"failures", failures}, {"locked_until", lock_until},
-                                 {"disabled", op.disabled}};
+        nlohmann::json detail = {
+            {"failures", failures}, {"locked_until", lock_until}, {"disabled", op.disabled}};
         SEGNALA_TRYV(store_.record_login_failure(
             op.id, lock_until,
             audit("operator:" + std::to_string(op.id), "session.login_failed",
@@ -120,12 +119,13 @@ core::result<LoginResult> Auth::login(const std::string& username, const std::st
     s.csrf_token = crypto::random_token(32);
     s.created_at = now;
     s.last_seen_at = now;
-    SEGNALA_TRYV(store_.record_login_success(
-        op.id, s,
-        audit("operator:" + std::to_string(op.id), "session.login",
-              "operator:" + std::to_string(op.id))));
-    out.principal = Principal{op.id, op.username, op.role, op.permissions,
-                              op.must_change_password, s.csrf_token, s.id_hash};
+    SEGNALA_TRYV(
+        store_.record_login_success(op.id, s,
+                                    audit("operator:" + std::to_string(op.id), "session.login",
+                                          "operator:" + std::to_string(op.id))));
+    out.principal =
+        Principal{op.id,        op.username, op.role, op.permissions, op.must_change_password,
+                  s.csrf_token, s.id_hash};
     return out;
 }
 
@@ -142,9 +142,9 @@ core::result<Principal> Auth::authenticate(const std::string& session_token) {
     const std::int64_t now = clock_.now_unix();
     if (now - s.last_seen_at > settings_.idle_timeout.count() ||
         now - s.created_at > settings_.absolute_timeout.count()) {
-        (void)store_.delete_session(id_hash, audit("operator:" + std::to_string(s.operator_id),
-                                                   "session.expired",
-                                                   "operator:" + std::to_string(s.operator_id)));
+        (void)store_.delete_session(
+            id_hash, audit("operator:" + std::to_string(s.operator_id), "session.expired",
+                           "operator:" + std::to_string(s.operator_id)));
         return errc::unauthenticated;
     }
     SEGNALA_TRY(op, store_.get_operator(s.operator_id));
@@ -154,22 +154,21 @@ core::result<Principal> Auth::authenticate(const std::string& session_token) {
     if (now - s.last_seen_at >= kTouchEvery) {
         SEGNALA_TRYV(store_.touch_session(id_hash, now));
     }
-    return Principal{op.id, op.username, op.role, op.permissions, op.must_change_password,
+    return Principal{op.id,        op.username, op.role, op.permissions, op.must_change_password,
                      s.csrf_token, id_hash};
 }
 
 core::result<void> Auth::logout(const Principal& who) {
-    return store_.delete_session(who.session_hash,
-                                 audit("operator:" + std::to_string(who.operator_id),
-                                       "session.logout",
-                                       "operator:" + std::to_string(who.operator_id)));
+    return store_.delete_session(
+        who.session_hash, audit("operator:" + std::to_string(who.operator_id), "session.logout",
+                                "operator:" + std::to_string(who.operator_id)));
 }
 
 core::result<void> Auth::logout_everywhere(const Principal& who) {
-    return store_.delete_sessions_of(who.operator_id,
-                                     audit("operator:" + std::to_string(who.operator_id),
-                                           "session.logout_everywhere",
-                                           "operator:" + std::to_string(who.operator_id)));
+    return store_.delete_sessions_of(
+        who.operator_id,
+        audit("operator:" + std::to_string(who.operator_id), "session.logout_everywhere",
+              "operator:" + std::to_string(who.operator_id)));
 }
 
 core::result<void> Auth::change_password(const Principal& who, const std::string& current,
@@ -182,9 +181,10 @@ core::result<void> Auth::change_password(const Principal& who, const std::string
         return errc::invalid_argument;
     }
     SEGNALA_TRY(hash, crypto::hash_password(fresh, cost_for(settings_)));
-    return store_.set_password(op.id, hash, false,
-                               audit("operator:" + std::to_string(op.id), "operator.password_change",
-                                     "operator:" + std::to_string(op.id)));
+    return store_.set_password(
+        op.id, hash, false,
+        audit("operator:" + std::to_string(op.id), "operator.password_change",
+              "operator:" + std::to_string(op.id)));
 }
 
 core::result<CreatedOperator> Auth::add_operator(const std::string& actor,
@@ -202,8 +202,8 @@ core::result<CreatedOperator> Auth::add_operator(const std::string& actor,
     SEGNALA_TRY(hash, crypto::hash_password(out.one_time_password, cost_for(settings_)));
     store::NewOperator op{username, role, permissions, hash, true};
     nlohmann::json detail = {{"username", username}, {"role", role}, {"permissions", permissions}};
-    SEGNALA_TRY(id, store_.create_operator(op, audit(actor, "operator.create", "operator:" + username,
-                                                     detail.dump())));
+    SEGNALA_TRY(id, store_.create_operator(op, audit(actor, "operator.create",
+                                                     "operator:" + username, detail.dump())));
     out.id = id;
     return out;
 }
@@ -211,10 +211,10 @@ core::result<CreatedOperator> Auth::add_operator(const std::string& actor,
 core::result<void> Auth::set_disabled(const std::string& actor, const std::string& username,
                                       bool disabled) {
     SEGNALA_TRY(op, store_.find_operator(username));
-    SEGNALA_TRYV(store_.set_operator_disabled(
-        op.id, disabled,
-        audit(actor, disabled ? "operator.disable" : "operator.enable",
-              "operator:" + std::to_string(op.id))));
+    SEGNALA_TRYV(
+        store_.set_operator_disabled(op.id, disabled,
+                                     audit(actor, disabled ? "operator.disable" : "operator.enable",
+                                           "operator:" + std::to_string(op.id))));
     if (disabled) {
         SEGNALA_TRYV(store_.delete_sessions_of(
             op.id, audit(actor, "session.revoke_all", "operator:" + std::to_string(op.id))));
@@ -222,7 +222,9 @@ core::result<void> Auth::set_disabled(const std::string& actor, const std::strin
     return core::success();
 }
 
-core::result<std::vector<store::Operator>> Auth::list_operators() { return store_.list_operators(); }
+core::result<std::vector<store::Operator>> Auth::list_operators() {
+    return store_.list_operators();
+}
 
 core::result<std::string> Auth::ensure_first_admin(const std::string& username) {
     SEGNALA_TRY(count, store_.count_operators());

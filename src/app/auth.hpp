@@ -78,8 +78,8 @@ class Auth {
                                        const std::string& fresh);
 
     // Administration (the CLI acts as actor "cli").
-    core::result<CreatedOperator> add_operator(const std::string& actor, const std::string& username,
-                                               const std::string& role,
+    core::result<CreatedOperator> add_operator(const std::string& actor,
+                                               const std::string& username, const std::string& role,
                                                const std::string& permissions = "");
     core::result<void> set_disabled(const std::string& actor, const std::string& username,
                                     bool disabled);

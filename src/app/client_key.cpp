@@ -13,8 +13,12 @@ std::string ClientKeyer::key(std::string_view ip) const {
     return hasher.client_key(ip, clock_.now_unix());
 }
 
-std::string random_token(std::size_t bytes) { return crypto::random_token(bytes); }
+std::string random_token(std::size_t bytes) {
+    return crypto::random_token(bytes);
+}
 
-bool secure_equal(std::string_view a, std::string_view b) { return crypto::equal(a, b); }
+bool secure_equal(std::string_view a, std::string_view b) {
+    return crypto::equal(a, b);
+}
 
 }  // namespace segnala::app

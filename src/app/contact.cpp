@@ -9,8 +9,10 @@ namespace segnala::app {
 namespace {
 
 std::string trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
     return std::string(s);
 }
 
@@ -22,14 +24,18 @@ bool domain_ok(std::string_view d) {
     for (std::size_t i = 0; i < d.size(); ++i) {
         const unsigned char c = static_cast<unsigned char>(d[i]);
         if (c == '.') {
-            if (label == 0 || d[i - 1] == '-') return false;
+            if (label == 0 || d[i - 1] == '-')
+                return false;
             label = 0;
             continue;
         }
         // Letters, digits, hyphens, and UTF-8 bytes of internationalized labels.
-        if (!(std::isalnum(c) || c == '-' || c >= 0x80)) return false;
-        if (label == 0 && c == '-') return false;
-        if (++label > 63) return false;
+        if (!(std::isalnum(c) || c == '-' || c >= 0x80))
+            return false;
+        if (label == 0 && c == '-')
+            return false;
+        if (++label > 63)
+            return false;
     }
     return label > 0;
 }
@@ -46,8 +52,8 @@ std::optional<std::string> normalize_email(std::string_view in) {
     std::string domain = s.substr(at + 1);
     const bool local_ok = std::all_of(local.begin(), local.end(), [](char ch) {
         const unsigned char c = static_cast<unsigned char>(ch);
-        return c > 0x20 && c != 0x7f && c != '@' && c != '<' && c != '>' && c != ',' &&
-               c != ';' && c != '"' && c != '(' && c != ')' && c != '[' && c != ']' && c != '\\';
+        return c > 0x20 && c != 0x7f && c != '@' && c != '<' && c != '>' && c != ',' && c != ';' &&
+               c != '"' && c != '(' && c != ')' && c != '[' && c != ']' && c != '\\';
     });
     if (!local_ok || local.front() == '.' || local.back() == '.' ||
         local.find("..") != std::string::npos) {
@@ -99,20 +105,30 @@ bool is_clean_text(std::string_view s) {
     while (i < s.size()) {
         const unsigned char c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return false;
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+                return false;
             ++i;
             continue;
         }
         int n = 0;
         std::uint32_t cp = 0;
-        if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-        else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-        else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-        else return false;
+        if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else
+            return false;
         for (int k = 1; k <= n; ++k) {
-            if (i + k >= s.size()) return false;
+            if (i + k >= s.size())
+                return false;
             const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc & 0xc0) != 0x80) return false;
+            if ((cc & 0xc0) != 0x80)
+                return false;
             cp = (cp << 6) | (cc & 0x3f);
         }
         // Overlong forms, surrogates and out-of-range code points are not UTF-8.
@@ -126,9 +142,8 @@ bool is_clean_text(std::string_view s) {
 }
 
 std::size_t utf8_length(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 }  // namespace segnala::app

@@ -61,9 +61,11 @@ class IntakeTest : public ::testing::Test {
     std::unique_ptr<Intake> intake_;
 };
 
-bool has_error(const std::vector<FieldError>& e, const std::string& field, const std::string& code) {
+bool has_error(const std::vector<FieldError>& e, const std::string& field,
+               const std::string& code) {
     for (const auto& x : e) {
-        if (x.field == field && x.code == code) return true;
+        if (x.field == field && x.code == code)
+            return true;
     }
     return false;
 }
@@ -71,36 +73,48 @@ bool has_error(const std::vector<FieldError>& e, const std::string& field, const
 TEST_F(IntakeTest, EveryBadInputHasItsFieldError) {
     EXPECT_TRUE(has_error(check({.category = "nonsense", .urls = {"https://a.example.com/"}}),
                           "category", "category_invalid"));
-    EXPECT_TRUE(has_error(check({.category = "phishing", .urls = {" ", ""}}), "urls", "urls_required"));
+    EXPECT_TRUE(
+        has_error(check({.category = "phishing", .urls = {" ", ""}}), "urls", "urls_required"));
     std::vector<std::string> many(21, "https://example.com/x");
-    for (int i = 0; i < 21; ++i) many[i] += std::to_string(i);
+    for (int i = 0; i < 21; ++i)
+        many[i] += std::to_string(i);
     EXPECT_TRUE(has_error(check({.category = "spam", .urls = many}), "urls", "too_many_urls"));
-    auto e = check({.category = "phishing", .urls = {"https://ok.example.com/", "not a url at all"}});
+    auto e =
+        check({.category = "phishing", .urls = {"https://ok.example.com/", "not a url at all"}});
     EXPECT_TRUE(has_error(e, "urls/1", "url_invalid"));
     EXPECT_FALSE(has_error(e, "urls/0", "url_invalid"));
-    EXPECT_TRUE(has_error(check({.category = "phishing", .urls = {"localhost"}}), "urls/0", "url_invalid"));
-    EXPECT_TRUE(has_error(check({.category = "phishing", .urls = {"mailto:a@b.com"}}), "urls/0", "url_invalid"));
-    EXPECT_TRUE(has_error(check({.category = "phishing", .urls = {"https://example.com/" + std::string(3000, 'a')}}),
-                          "urls/0", "url_too_long"));
-    EXPECT_TRUE(has_error(check({.category = "fraud", .urls = {"https://shop.example.com/"},
+    EXPECT_TRUE(
+        has_error(check({.category = "phishing", .urls = {"localhost"}}), "urls/0", "url_invalid"));
+    EXPECT_TRUE(has_error(check({.category = "phishing", .urls = {"mailto:a@b.com"}}), "urls/0",
+                          "url_invalid"));
+    EXPECT_TRUE(has_error(
+        check({.category = "phishing", .urls = {"https://example.com/" + std::string(3000, 'a')}}),
+        "urls/0", "url_too_long"));
+    EXPECT_TRUE(has_error(check({.category = "fraud",
+                                 .urls = {"https://shop.example.com/"},
                                  .description = std::string(5001, 'x')}),
                           "description", "description_too_long"));
-    EXPECT_TRUE(has_error(check({.category = "fraud", .urls = {"https://shop.example.com/"},
+    EXPECT_TRUE(has_error(check({.category = "fraud",
+                                 .urls = {"https://shop.example.com/"},
                                  .description = "bad \xff utf8"}),
                           "description", "text_encoding"));
-    EXPECT_TRUE(has_error(check({.category = "fraud", .urls = {"https://shop.example.com/"},
-                                 .contact = "12345"}),
-                          "contact", "contact_invalid"));
-    EXPECT_TRUE(has_error(check({.category = "fraud", .urls = {"https://shop.example.com/"},
+    EXPECT_TRUE(has_error(
+        check({.category = "fraud", .urls = {"https://shop.example.com/"}, .contact = "12345"}),
+        "contact", "contact_invalid"));
+    EXPECT_TRUE(has_error(check({.category = "fraud",
+                                 .urls = {"https://shop.example.com/"},
                                  .contact = "not-an-email@"}),
                           "contact", "contact_invalid"));
-    EXPECT_TRUE(has_error(check({.category = "csam", .urls = {"https://bad.example.com/"},
+    EXPECT_TRUE(has_error(check({.category = "csam",
+                                 .urls = {"https://bad.example.com/"},
                                  .attachments = {{"\x89PNG", "a.png"}}}),
                           "attachments", "csam_no_attachments"));
-    EXPECT_TRUE(has_error(check({.category = "phishing", .urls = {"https://bad.example.com/"},
+    EXPECT_TRUE(has_error(check({.category = "phishing",
+                                 .urls = {"https://bad.example.com/"},
                                  .attachments = {{"just some text", "shot.png"}}}),
                           "attachments/0", "attachment_type"));
-    EXPECT_TRUE(check({.category = "phishing", .urls = {"https://ok.example.com/"},
+    EXPECT_TRUE(check({.category = "phishing",
+                       .urls = {"https://ok.example.com/"},
                        .contact = "+39 333 123 4567"})
                     .empty());
 }
@@ -144,7 +158,8 @@ TEST_F(IntakeTest, StatusForUnknownAndMalformedCodesIsTheSame) {
     // Lower case and without dashes is the same code.
     std::string typed;
     for (char c : r.code) {
-        if (c != '-') typed += static_cast<char>(std::tolower(c));
+        if (c != '-')
+            typed += static_cast<char>(std::tolower(c));
     }
     EXPECT_TRUE(intake_->status(typed));
     std::string typo = r.code;
@@ -156,8 +171,10 @@ TEST_F(IntakeTest, StatusForUnknownAndMalformedCodesIsTheSame) {
 TEST_F(IntakeTest, PersonalDataIsSealedAtRest) {
     const std::string contact = "segreto.testimone@example.org";
     const std::string description = "Descrizione riservata 8d7f6e5";
-    file({.category = "fraud", .urls = {"https://fake-shop.example.com/"},
-          .description = description, .contact = contact});
+    file({.category = "fraud",
+          .urls = {"https://fake-shop.example.com/"},
+          .description = description,
+          .contact = contact});
     for (const char* suffix : {"", "-wal"}) {
         std::ifstream in((dir_ / "db").string() + suffix, std::ios::binary);
         std::stringstream ss;
@@ -169,12 +186,18 @@ TEST_F(IntakeTest, PersonalDataIsSealedAtRest) {
 
 TEST_F(IntakeTest, IdempotentBatchReplaysAndRefusesADifferentBody) {
     std::vector<Submission> batch(2);
-    ASSERT_TRUE(intake_->validate({.category = "phishing", .urls = {"https://p1.example.com/"}}, batch[0]).empty());
-    ASSERT_TRUE(intake_->validate({.category = "malware", .urls = {"https://p2.example.com/x.exe"}}, batch[1]).empty());
+    ASSERT_TRUE(
+        intake_->validate({.category = "phishing", .urls = {"https://p1.example.com/"}}, batch[0])
+            .empty());
+    ASSERT_TRUE(
+        intake_
+            ->validate({.category = "malware", .urls = {"https://p2.example.com/x.exe"}}, batch[1])
+            .empty());
     SubmitContext ctx{.channel = core::Channel::api, .verified = true, .api_key_id = 7};
     auto render = [](const std::vector<Receipt>& rs) {
         std::string s;
-        for (const auto& r : rs) s += r.code + ";";
+        for (const auto& r : rs)
+            s += r.code + ";";
         return s;
     };
     auto first = intake_->submit_batch(batch, ctx, "key-1", "hash-a", render);

@@ -25,8 +25,10 @@ struct Common {
     std::string data_dir;
     Overrides overrides() const {
         Overrides o;
-        if (!database.empty()) o["database"] = database;
-        if (!data_dir.empty()) o["data_dir"] = data_dir;
+        if (!database.empty())
+            o["database"] = database;
+        if (!data_dir.empty())
+            o["data_dir"] = data_dir;
         return o;
     }
 };
@@ -199,8 +201,8 @@ int audit_verify(const Config& cfg) {
         return 1;
     }
     if (!v.value().ok) {
-        std::cout << "audit: BROKEN at entry " << v.value().first_bad_seq << ": " << v.value().reason
-                  << "\n";
+        std::cout << "audit: BROKEN at entry " << v.value().first_bad_seq << ": "
+                  << v.value().reason << "\n";
         return 1;
     }
     std::cout << "audit: ok, " << v.value().entries << " entries\n";
@@ -245,7 +247,8 @@ int run(int argc, char** argv) {
     std::string user_name;
     std::string user_role = "operator";
     bool user_csam = false;
-    auto* user_add_cmd = user_cmd->add_subcommand("add", "Add an operator; prints a one-time password");
+    auto* user_add_cmd =
+        user_cmd->add_subcommand("add", "Add an operator; prints a one-time password");
     add_common(user_add_cmd, common);
     user_add_cmd->add_option("name", user_name, "user name")->required();
     user_add_cmd->add_option("--role", user_role, "operator, analyst, supervisor or admin")
@@ -253,7 +256,8 @@ int run(int argc, char** argv) {
     user_add_cmd->add_flag("--csam", user_csam, "may see child-abuse cases");
     auto* user_list_cmd = user_cmd->add_subcommand("list", "List operators");
     add_common(user_list_cmd, common);
-    auto* user_disable_cmd = user_cmd->add_subcommand("disable", "Disable an operator and end their sessions");
+    auto* user_disable_cmd =
+        user_cmd->add_subcommand("disable", "Disable an operator and end their sessions");
     add_common(user_disable_cmd, common);
     user_disable_cmd->add_option("name", user_name, "user name")->required();
     auto* user_enable_cmd = user_cmd->add_subcommand("enable", "Enable a disabled operator");
@@ -262,7 +266,8 @@ int run(int argc, char** argv) {
 
     auto* audit_cmd = app.add_subcommand("audit", "Audit log");
     audit_cmd->require_subcommand(1);
-    auto* audit_verify_cmd = audit_cmd->add_subcommand("verify", "Verify the hash chain; exit 1 naming the first bad entry");
+    auto* audit_verify_cmd = audit_cmd->add_subcommand(
+        "verify", "Verify the hash chain; exit 1 naming the first bad entry");
     add_common(audit_verify_cmd, common);
 
     auto* apikey_cmd = app.add_subcommand("apikey", "Manage partner API keys");
@@ -306,8 +311,10 @@ int run(int argc, char** argv) {
 
     try {
         Overrides o = common.overrides();
-        if (!listen.empty()) o["server.listen"] = listen;
-        if (!threads.empty()) o["server.threads"] = threads;
+        if (!listen.empty())
+            o["server.listen"] = listen;
+        if (!threads.empty())
+            o["server.threads"] = threads;
         auto needs_config = [&] { return load_config(common.config_file, o); };
         if (url_canon->parsed() || url_expr->parsed() || url_domain->parsed()) {
             std::ios::sync_with_stdio(false);
@@ -317,13 +324,20 @@ int run(int argc, char** argv) {
             url::run_batch(mode, std::cin, std::cout);
             return 0;
         }
-        if (serve_cmd->parsed()) return serve(needs_config());
-        if (migrate_cmd->parsed()) return do_migrate(needs_config());
-        if (user_add_cmd->parsed()) return user_add(needs_config(), user_name, user_role, user_csam);
-        if (user_list_cmd->parsed()) return user_list(needs_config());
-        if (user_disable_cmd->parsed()) return user_disable(needs_config(), user_name, true);
-        if (user_enable_cmd->parsed()) return user_disable(needs_config(), user_name, false);
-        if (audit_verify_cmd->parsed()) return audit_verify(needs_config());
+        if (serve_cmd->parsed())
+            return serve(needs_config());
+        if (migrate_cmd->parsed())
+            return do_migrate(needs_config());
+        if (user_add_cmd->parsed())
+            return user_add(needs_config(), user_name, user_role, user_csam);
+        if (user_list_cmd->parsed())
+            return user_list(needs_config());
+        if (user_disable_cmd->parsed())
+            return user_disable(needs_config(), user_name, true);
+        if (user_enable_cmd->parsed())
+            return user_disable(needs_config(), user_name, false);
+        if (audit_verify_cmd->parsed())
+            return audit_verify(needs_config());
         if (apikey_add_cmd->parsed()) {
             return apikey_add(needs_config(), apikey_name, apikey_scopes, apikey_rate);
         }

@@ -24,15 +24,17 @@ int parse_int(const std::string& key, const std::string& v, int lo, int hi) {
         throw ConfigError(key, "'" + v + "' is not a whole number");
     }
     if (out < lo || out > hi) {
-        throw ConfigError(key, v + " is out of range (" + std::to_string(lo) + ".." +
-                                   std::to_string(hi) + ")");
+        throw ConfigError(
+            key, v + " is out of range (" + std::to_string(lo) + ".." + std::to_string(hi) + ")");
     }
     return out;
 }
 
 bool parse_bool(const std::string& key, const std::string& v) {
-    if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-    if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+    if (v == "true" || v == "1" || v == "yes" || v == "on")
+        return true;
+    if (v == "false" || v == "0" || v == "no" || v == "off")
+        return false;
     throw ConfigError(key, "'" + v + "' is not true or false");
 }
 
@@ -46,8 +48,8 @@ void set_listen(Config& c, const std::string& v) {
         host = host.substr(1, host.size() - 2);
     }
     c.listen_address = host;
-    c.listen_port = static_cast<std::uint16_t>(
-        parse_int("server.listen", v.substr(colon + 1), 0, 65535));
+    c.listen_port =
+        static_cast<std::uint16_t>(parse_int("server.listen", v.substr(colon + 1), 0, 65535));
 }
 
 const std::vector<Key>& keys() {
@@ -56,30 +58,39 @@ const std::vector<Key>& keys() {
          [](Config& c, const std::string& v) {
              if (v.rfind("sqlite:", 0) != 0 && v.rfind("postgresql://", 0) != 0 &&
                  v.rfind("postgres://", 0) != 0) {
-                 throw ConfigError("database", "'" + v + "' must start with sqlite: or postgresql://");
+                 throw ConfigError("database",
+                                   "'" + v + "' must start with sqlite: or postgresql://");
              }
              c.database = v;
          }},
         {"data_dir", "SEGNALA_DATA_DIR", "folder for keys/ and stored evidence",
          [](Config& c, const std::string& v) {
-             if (v.empty()) throw ConfigError("data_dir", "must not be empty");
+             if (v.empty())
+                 throw ConfigError("data_dir", "must not be empty");
              c.data_dir = v;
          }},
-        {"web_dir", "SEGNALA_WEB_DIR", "folder with views/, i18n/, static/ (default: built-in path)",
+        {"web_dir", "SEGNALA_WEB_DIR",
+         "folder with views/, i18n/, static/ (default: built-in path)",
          [](Config& c, const std::string& v) { c.web_dir = v; }},
         {"server.listen", "SEGNALA_LISTEN", "ADDRESS:PORT to listen on (port 0: any free port)",
          set_listen},
         {"server.threads", "SEGNALA_THREADS", "I/O threads (0 = number of cores)",
-         [](Config& c, const std::string& v) { c.threads = parse_int("server.threads", v, 0, 256); }},
+         [](Config& c, const std::string& v) {
+             c.threads = parse_int("server.threads", v, 0, 256);
+         }},
         {"server.workers", "SEGNALA_WORKERS", "threads for blocking work (database, hashing)",
-         [](Config& c, const std::string& v) { c.workers = parse_int("server.workers", v, 1, 1024); }},
+         [](Config& c, const std::string& v) {
+             c.workers = parse_int("server.workers", v, 1, 1024);
+         }},
         {"server.max_connections", "SEGNALA_MAX_CONNECTIONS", "open connections before 503",
          [](Config& c, const std::string& v) {
              c.max_connections = parse_int("server.max_connections", v, 1, 1000000);
          }},
         {"server.trust_proxy", "SEGNALA_TRUST_PROXY",
          "honour X-Forwarded-For/-Proto (only behind your own nginx)",
-         [](Config& c, const std::string& v) { c.trust_proxy = parse_bool("server.trust_proxy", v); }},
+         [](Config& c, const std::string& v) {
+             c.trust_proxy = parse_bool("server.trust_proxy", v);
+         }},
         {"server.secure_cookies", "SEGNALA_SECURE_COOKIES", "always mark cookies Secure",
          [](Config& c, const std::string& v) {
              c.secure_cookies = parse_bool("server.secure_cookies", v);
@@ -87,7 +98,8 @@ const std::vector<Key>& keys() {
         {"log.level", "SEGNALA_LOG_LEVEL", "trace, debug, info, warn, error",
          [](Config& c, const std::string& v) {
              if (v != "trace" && v != "debug" && v != "info" && v != "warn" && v != "error") {
-                 throw ConfigError("log.level", "'" + v + "' is not one of trace, debug, info, warn, error");
+                 throw ConfigError("log.level",
+                                   "'" + v + "' is not one of trace, debug, info, warn, error");
              }
              c.log_level = v;
          }},
@@ -100,28 +112,35 @@ const std::vector<Key>& keys() {
              c.session_absolute_hours = parse_int("session.absolute_hours", v, 1, 72);
          }},
         {"postgres.pool", "SEGNALA_POSTGRES_POOL", "PostgreSQL connections per process",
-         [](Config& c, const std::string& v) { c.postgres_pool = parse_int("postgres.pool", v, 1, 256); }},
+         [](Config& c, const std::string& v) {
+             c.postgres_pool = parse_int("postgres.pool", v, 1, 256);
+         }},
     };
     return k;
 }
 
 const Key* find_key(const std::string& name) {
     for (const auto& k : keys()) {
-        if (name == k.name) return &k;
+        if (name == k.name)
+            return &k;
     }
     return nullptr;
 }
 
 std::string node_to_string(const std::string& key, const toml::node& n) {
-    if (auto s = n.as_string()) return s->get();
-    if (auto i = n.as_integer()) return std::to_string(i->get());
-    if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
+    if (auto s = n.as_string())
+        return s->get();
+    if (auto i = n.as_integer())
+        return std::to_string(i->get());
+    if (auto b = n.as_boolean())
+        return b->get() ? "true" : "false";
     throw ConfigError(key, "must be a string, a whole number or a boolean");
 }
 
 void apply_table(Config& c, const toml::table& t, const std::string& prefix) {
     for (const auto& [k, node] : t) {
-        const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+        const std::string name =
+            prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
         if (auto sub = node.as_table()) {
             apply_table(c, *sub, name);
             continue;

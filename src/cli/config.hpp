@@ -12,12 +12,12 @@ namespace segnala::cli {
 
 struct Config {
     std::string database = "sqlite:var/segnala.db";
-    std::string data_dir = "var";          ///< keys/ and blobs live here
-    std::string web_dir;                   ///< views, i18n, static files (defaults to the source tree)
+    std::string data_dir = "var";  ///< keys/ and blobs live here
+    std::string web_dir;           ///< views, i18n, static files (defaults to the source tree)
     std::string listen_address = "127.0.0.1";
     std::uint16_t listen_port = 8080;
-    int threads = 0;                       ///< I/O threads, 0 = number of cores
-    int workers = 64;                      ///< blocking-work pool size
+    int threads = 0;   ///< I/O threads, 0 = number of cores
+    int workers = 64;  ///< blocking-work pool size
     int max_connections = 4096;
     bool trust_proxy = false;
     bool secure_cookies = false;

@@ -4,12 +4,18 @@ namespace segnala::core {
 
 std::string_view to_string(Category c) {
     switch (c) {
-        case Category::phishing: return "phishing";
-        case Category::spam: return "spam";
-        case Category::csam: return "csam";
-        case Category::fraud: return "fraud";
-        case Category::malware: return "malware";
-        case Category::other: return "other";
+        case Category::phishing:
+            return "phishing";
+        case Category::spam:
+            return "spam";
+        case Category::csam:
+            return "csam";
+        case Category::fraud:
+            return "fraud";
+        case Category::malware:
+            return "malware";
+        case Category::other:
+            return "other";
     }
     return "other";
 }
@@ -25,12 +31,18 @@ std::optional<Category> parse_category(std::string_view s) {
 
 std::string_view to_string(Status s) {
     switch (s) {
-        case Status::received: return "received";
-        case Status::in_review: return "in_review";
-        case Status::confirmed: return "confirmed";
-        case Status::action_taken: return "action_taken";
-        case Status::closed: return "closed";
-        case Status::not_actionable: return "not_actionable";
+        case Status::received:
+            return "received";
+        case Status::in_review:
+            return "in_review";
+        case Status::confirmed:
+            return "confirmed";
+        case Status::action_taken:
+            return "action_taken";
+        case Status::closed:
+            return "closed";
+        case Status::not_actionable:
+            return "not_actionable";
     }
     return "received";
 }
@@ -46,9 +58,12 @@ std::optional<Status> parse_status(std::string_view s) {
 
 std::string_view to_string(Channel c) {
     switch (c) {
-        case Channel::web: return "web";
-        case Channel::api: return "api";
-        case Channel::mail: return "mail";
+        case Channel::web:
+            return "web";
+        case Channel::api:
+            return "api";
+        case Channel::mail:
+            return "mail";
     }
     return "web";
 }

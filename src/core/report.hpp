@@ -16,9 +16,9 @@ std::optional<Category> parse_category(std::string_view s);
 
 /// Public status of a report, which follows its case.
 enum class Status { received, in_review, confirmed, action_taken, closed, not_actionable };
-inline constexpr Status kStatuses[] = {Status::received,     Status::in_review,
-                                       Status::confirmed,    Status::action_taken,
-                                       Status::closed,       Status::not_actionable};
+inline constexpr Status kStatuses[] = {Status::received,  Status::in_review,
+                                       Status::confirmed, Status::action_taken,
+                                       Status::closed,    Status::not_actionable};
 
 /// API names: "received", "in_review", "confirmed", "action_taken", "closed", "not_actionable".
 std::string_view to_string(Status s);

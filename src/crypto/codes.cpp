@@ -26,7 +26,9 @@ unsigned times_two(unsigned v) {
 /// Damm quasigroup x ∘ y = 2x ⊕ y. Each row and column is a permutation (so any single
 /// substitution changes the result), and (c ∘ x) ∘ y = (c ∘ y) ∘ x only if x = y, because
 /// 4c ⊕ 2x ⊕ y = 4c ⊕ 2y ⊕ x means 3(x ⊕ y) = 0 (so any adjacent swap changes it).
-unsigned damm(unsigned interim, unsigned symbol) { return times_two(interim) ^ symbol; }
+unsigned damm(unsigned interim, unsigned symbol) {
+    return times_two(interim) ^ symbol;
+}
 
 /// Damm interim over symbol values; a valid code (check included) ends at 0.
 unsigned damm_interim(std::string_view symbols) {

@@ -1,8 +1,8 @@
 #include "crypto/codes.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace segnala::crypto {
 namespace {
@@ -47,7 +47,11 @@ TEST(ReportCodes, NormalizeIsForgivingAboutFormAndCrockfordLookAlikes) {
     EXPECT_EQ(normalize_report_code("  " + compact(code) + "\t").value(), code);
 
     // A code written with 0 and 1 is found when typed with O, I or L.
-    std::string symbols = "0110" "0000" "1111" "0101";
+    std::string symbols =
+        "0110"
+        "0000"
+        "1111"
+        "0101";
     symbols.push_back(report_code_check_symbol(symbols));
     const std::string canonical = normalize_report_code(symbols).value();
     std::string typed = symbols;
@@ -73,8 +77,7 @@ TEST(ReportCodes, RejectsWrongLengthAndForeignSymbols) {
     std::string with_star = code;
     with_star[1] = '*';
     EXPECT_EQ(normalize_report_code(with_star).error(), core::errc::invalid_argument);
-    EXPECT_EQ(normalize_report_code(std::string(1000, '0')).error(),
-              core::errc::invalid_argument);
+    EXPECT_EQ(normalize_report_code(std::string(1000, '0')).error(), core::errc::invalid_argument);
 }
 
 // The check symbol must catch every single substitution and every adjacent transposition:
@@ -111,8 +114,7 @@ TEST(ReportCodes, CheckCatchesEveryAdjacentSwapOfEveryPair) {
             for (char prefix : kReportCodeAlphabet) {
                 const std::string ab{prefix, a, b};
                 const std::string ba{prefix, b, a};
-                ASSERT_NE(report_code_check_symbol(ab), report_code_check_symbol(ba))
-                    << a << b;
+                ASSERT_NE(report_code_check_symbol(ab), report_code_check_symbol(ba)) << a << b;
             }
         }
     }

@@ -14,7 +14,9 @@ const unsigned char* bytes_of(std::string_view s) {
     return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-unsigned char* bytes_of(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+unsigned char* bytes_of(std::string& s) {
+    return reinterpret_cast<unsigned char*>(s.data());
+}
 
 void require_key(std::string_view key, const char* what) {
     if (key.size() != kKeyBytes) {
@@ -54,7 +56,9 @@ std::string sha256(std::string_view data) {
     return out;
 }
 
-std::string sha256_hex(std::string_view data) { return hex_encode(sha256(data)); }
+std::string sha256_hex(std::string_view data) {
+    return hex_encode(sha256(data));
+}
 
 std::string hmac_sha256(std::string_view key, std::string_view message) {
     detail::ensure_sodium();
@@ -102,9 +106,13 @@ std::string derive_key(std::string_view master_key, std::string_view purpose) {
     return blake2b(master_key, label, kKeyBytes);
 }
 
-KeyedHasher::KeyedHasher(std::string_view key) : key_(key) { require_key(key, "KeyedHasher"); }
+KeyedHasher::KeyedHasher(std::string_view key) : key_(key) {
+    require_key(key, "KeyedHasher");
+}
 
-KeyedHasher::~KeyedHasher() { sodium_memzero(key_.data(), key_.size()); }
+KeyedHasher::~KeyedHasher() {
+    sodium_memzero(key_.data(), key_.size());
+}
 
 std::string KeyedHasher::digest(std::string_view data, std::size_t out_bytes) const {
     return blake2b(key_, data, out_bytes);
@@ -118,7 +126,9 @@ DailyRotatingHasher::DailyRotatingHasher(std::string_view master_key) : master_(
     require_key(master_key, "DailyRotatingHasher");
 }
 
-DailyRotatingHasher::~DailyRotatingHasher() { sodium_memzero(master_.data(), master_.size()); }
+DailyRotatingHasher::~DailyRotatingHasher() {
+    sodium_memzero(master_.data(), master_.size());
+}
 
 std::int64_t DailyRotatingHasher::day_number(std::int64_t unix_time) noexcept {
     constexpr std::int64_t kDay = 86'400;

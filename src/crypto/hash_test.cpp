@@ -1,13 +1,15 @@
 #include "crypto/hash.hpp"
 
-#include <gtest/gtest.h>
-
 #include <stdexcept>
+
+#include <gtest/gtest.h>
 
 namespace segnala::crypto {
 namespace {
 
-std::string unhex(std::string_view h) { return hex_decode(h).value(); }
+std::string unhex(std::string_view h) {
+    return hex_decode(h).value();
+}
 
 TEST(Hash, Sha256KnownAnswers) {
     EXPECT_EQ(sha256_hex("abc"),
@@ -29,8 +31,9 @@ TEST(Hash, HmacSha256Rfc4231Case2) {
 
 TEST(Hash, HmacSha256Rfc4231Case6LongKey) {
     const std::string key(131, '\xaa');
-    EXPECT_EQ(hex_encode(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")),
-              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_EQ(
+        hex_encode(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")),
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }
 
 TEST(Hash, HexRoundTripAndErrors) {

@@ -38,8 +38,8 @@ core::result<std::string> hash_password(std::string_view password, PasswordCost 
     detail::ensure_sodium();
     const Limits limits = limits_of(cost);
     char out[crypto_pwhash_argon2id_STRBYTES];
-    if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), limits.ops,
-                                   limits.mem) != 0) {
+    if (crypto_pwhash_argon2id_str(out, password.data(), password.size(), limits.ops, limits.mem) !=
+        0) {
         return core::errc::internal;
     }
     return std::string(out);
@@ -63,8 +63,7 @@ bool password_needs_rehash(std::string_view hash, PasswordCost cost) {
     detail::ensure_sodium();
     const Limits limits = limits_of(cost);
     const std::string terminated(hash);
-    return crypto_pwhash_argon2id_str_needs_rehash(terminated.c_str(), limits.ops, limits.mem) !=
-           0;
+    return crypto_pwhash_argon2id_str_needs_rehash(terminated.c_str(), limits.ops, limits.mem) != 0;
 }
 
 std::string generate_password() {

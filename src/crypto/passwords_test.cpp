@@ -1,8 +1,8 @@
 #include "crypto/passwords.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace segnala::crypto {
 namespace {

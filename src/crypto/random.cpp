@@ -15,7 +15,9 @@ std::string random_bytes(std::size_t n) {
     return out;
 }
 
-std::string random_token(std::size_t bytes) { return base64url_encode(random_bytes(bytes)); }
+std::string random_token(std::size_t bytes) {
+    return base64url_encode(random_bytes(bytes));
+}
 
 std::uint32_t uniform(std::uint32_t n) {
     if (n == 0) {

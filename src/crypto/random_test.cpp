@@ -1,8 +1,8 @@
 #include "crypto/random.hpp"
 
-#include <gtest/gtest.h>
-
 #include <set>
+
+#include <gtest/gtest.h>
 
 namespace segnala::crypto {
 namespace {
@@ -16,9 +16,9 @@ TEST(Random, BytesHaveRequestedSizeAndDiffer) {
 TEST(Random, TokenIsUnpaddedBase64Url) {
     const std::string t = random_token(32);
     EXPECT_EQ(t.size(), 43u);
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     auto decoded = base64url_decode(t);
     ASSERT_TRUE(decoded);
     EXPECT_EQ(decoded.value().size(), 32u);

@@ -1,9 +1,5 @@
 #include "crypto/seal.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <array>
 #include <cerrno>
 #include <charconv>
@@ -11,7 +7,10 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"
@@ -54,7 +53,9 @@ std::uint32_t key_id_from_name(std::string_view name) {
     return id;
 }
 
-std::string key_file_name(std::uint32_t id) { return "key-" + std::to_string(id) + ".bin"; }
+std::string key_file_name(std::uint32_t id) {
+    return "key-" + std::to_string(id) + ".bin";
+}
 
 bool too_open(fs::perms p) {
     return (p & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none;
@@ -97,8 +98,8 @@ core::result<void> write_key_file(const fs::path& dir, std::string_view name, co
     if (fd < 0) {
         return system_error(errno);
     }
-    const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) &&
-                    ::fsync(fd) == 0;
+    const bool ok =
+        ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
     const int err = errno;
     ::close(fd);
     if (!ok) {

@@ -1,10 +1,9 @@
 #include "crypto/seal.hpp"
 
-#include <sys/stat.h>
+#include <fstream>
 
 #include <gtest/gtest.h>
-
-#include <fstream>
+#include <sys/stat.h>
 
 #include "crypto/hash.hpp"
 #include "crypto/random.hpp"

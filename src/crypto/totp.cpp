@@ -111,7 +111,9 @@ core::result<std::string> base32_decode(std::string_view text) {
     return out;
 }
 
-std::string new_totp_secret() { return random_bytes(kTotpSecretBytes); }
+std::string new_totp_secret() {
+    return random_bytes(kTotpSecretBytes);
+}
 
 std::string hotp(std::string_view secret, std::uint64_t counter, int digits) {
     std::array<unsigned char, 8> msg{};

@@ -42,9 +42,10 @@ inline constexpr std::size_t kTotpSecretBytes = 20;
 /// the matched step, or nullopt. Steps <= `last_used_step` are never accepted: store the
 /// returned step per account and pass it back next time, so that a code works once.
 /// Comparison is constant-time per candidate step.
-[[nodiscard]] std::optional<std::int64_t> verify_totp(
-    std::string_view secret, std::string_view code, std::int64_t unix_now,
-    std::int64_t last_used_step = -1, int window = 1, int digits = kTotpDigits);
+[[nodiscard]] std::optional<std::int64_t> verify_totp(std::string_view secret,
+                                                      std::string_view code, std::int64_t unix_now,
+                                                      std::int64_t last_used_step = -1,
+                                                      int window = 1, int digits = kTotpDigits);
 
 /// otpauth://totp/<issuer>:<account>?secret=…&issuer=…&algorithm=SHA1&digits=6&period=30,
 /// with the label and issuer percent-encoded and the secret in unpadded base32.

@@ -1,9 +1,9 @@
 #include "crypto/totp.hpp"
 
-#include <gtest/gtest.h>
-
 #include <utility>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace segnala::crypto {
 namespace {
@@ -12,8 +12,12 @@ const std::string kRfcSecret = "12345678901234567890";
 
 TEST(Base32, Rfc4648Vectors) {
     const std::vector<std::pair<std::string, std::string>> vectors = {
-        {"", ""},         {"f", "MY======"},         {"fo", "MZXQ===="},
-        {"foo", "MZXW6==="}, {"foob", "MZXW6YQ="}, {"fooba", "MZXW6YTB"},
+        {"", ""},
+        {"f", "MY======"},
+        {"fo", "MZXQ===="},
+        {"foo", "MZXW6==="},
+        {"foob", "MZXW6YQ="},
+        {"fooba", "MZXW6YTB"},
         {"foobar", "MZXW6YTBOI======"},
     };
     for (const auto& [plain, encoded] : vectors) {

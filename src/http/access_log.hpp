@@ -15,7 +15,7 @@ struct AccessEntry {
     std::string_view method;
     std::string_view route;  ///< the matched pattern, or "-" when nothing matched
     int status = 0;
-    std::size_t bytes = 0;   ///< response body bytes
+    std::size_t bytes = 0;  ///< response body bytes
     std::int64_t micros = 0;
     std::string_view request_id;
 };

@@ -16,7 +16,9 @@ int hex_value(char c) {
     return -1;
 }
 
-core::result<std::string> invalid() { return core::make_error_code(core::errc::invalid_argument); }
+core::result<std::string> invalid() {
+    return core::make_error_code(core::errc::invalid_argument);
+}
 
 // True when any '/'-separated segment of `path` is "." or "..".
 bool has_dot_segment(std::string_view path) {
@@ -118,7 +120,8 @@ core::result<Fields> parse_form_urlencoded(std::string_view body, std::size_t ma
         }
         std::size_t eq = piece.find('=');
         std::string_view name = piece.substr(0, eq);
-        std::string_view value = eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1);
+        std::string_view value =
+            eq == std::string_view::npos ? std::string_view{} : piece.substr(eq + 1);
         SEGNALA_TRY(n, percent_decode(name, true));
         SEGNALA_TRY(v, percent_decode(value, true));
         out.emplace_back(std::move(n), std::move(v));

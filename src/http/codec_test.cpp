@@ -36,8 +36,8 @@ TEST(RequestTarget, AsteriskOnlyForOptions) {
 
 TEST(RequestTarget, RejectsNonOriginFormAndTraversal) {
     for (std::string_view bad :
-         {"", "http://example.com/", "example.com:443", "a/b", "/a#frag", "/a b", "/%00",
-          "/%zz", "/../etc/passwd", "/a/%2e%2e/b", "/a/%2E%2E", "/a/./b", "/..", "/a/.",
+         {"", "http://example.com/", "example.com:443", "a/b", "/a#frag", "/a b", "/%00", "/%zz",
+          "/../etc/passwd", "/a/%2e%2e/b", "/a/%2E%2E", "/a/./b", "/..", "/a/.",
           "/static/%2e%2e%2f%2e%2e%2fetc"}) {
         EXPECT_FALSE(parse_request_target(bad, "GET")) << bad;
     }

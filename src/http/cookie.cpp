@@ -107,9 +107,15 @@ core::result<std::string> format_set_cookie(const SetCookie& c) {
         out += "; Secure";
     }
     switch (c.same_site) {
-        case SameSite::strict: out += "; SameSite=Strict"; break;
-        case SameSite::lax: out += "; SameSite=Lax"; break;
-        case SameSite::none: out += "; SameSite=None"; break;
+        case SameSite::strict:
+            out += "; SameSite=Strict";
+            break;
+        case SameSite::lax:
+            out += "; SameSite=Lax";
+            break;
+        case SameSite::none:
+            out += "; SameSite=None";
+            break;
     }
     return out;
 }

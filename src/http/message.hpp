@@ -31,19 +31,20 @@ class Headers {
 };
 
 struct Request {
-    std::string method;        ///< "GET", "POST", … (HEAD is routed as GET, see `is_head`)
+    std::string method;  ///< "GET", "POST", … (HEAD is routed as GET, see `is_head`)
     bool is_head = false;
-    std::string path;          ///< percent-decoded once, e.g. "/segnala/ABCD"
-    std::string raw_path;      ///< as received, still encoded
-    std::string raw_query;     ///< after '?', still encoded; never logged
-    std::vector<std::pair<std::string, std::string>> query;  ///< decoded query parameters
-    std::vector<std::pair<std::string, std::string>> params; ///< path parameters by name
-    std::string route;         ///< the matched route pattern, e.g. "/segnala/{code}"
+    std::string path;       ///< percent-decoded once, e.g. "/segnala/ABCD"
+    std::string raw_path;   ///< as received, still encoded
+    std::string raw_query;  ///< after '?', still encoded; never logged
+    std::vector<std::pair<std::string, std::string>> query;   ///< decoded query parameters
+    std::vector<std::pair<std::string, std::string>> params;  ///< path parameters by name
+    std::string route;  ///< the matched route pattern, e.g. "/segnala/{code}"
     Headers headers;
     std::string body;
-    bool secure = false;       ///< arrived over TLS (X-Forwarded-Proto from a trusted proxy)
-    std::string client_address;///< peer IP (or X-Forwarded-For from a trusted proxy); never log it
-    std::string request_id;    ///< random id, echoed as X-Request-Id
+    bool secure = false;  ///< arrived over TLS (X-Forwarded-Proto from a trusted proxy)
+    std::string
+        client_address;      ///< peer IP (or X-Forwarded-For from a trusted proxy); never log it
+    std::string request_id;  ///< random id, echoed as X-Request-Id
 
     /// Path parameter by name ("" when absent).
     std::string_view param(std::string_view name) const;

@@ -21,9 +21,8 @@ struct Histogram {
 };
 
 std::string_view known_method(std::string_view m) {
-    static constexpr std::string_view kKnown[] = {"GET",     "HEAD",  "POST",    "PUT",
-                                                  "DELETE",  "PATCH", "OPTIONS", "CONNECT",
-                                                  "TRACE"};
+    static constexpr std::string_view kKnown[] = {"GET",   "HEAD",    "POST",    "PUT",  "DELETE",
+                                                  "PATCH", "OPTIONS", "CONNECT", "TRACE"};
     for (auto k : kKnown) {
         if (k == m) {
             return k;
@@ -100,9 +99,15 @@ void Metrics::observe_request(std::string_view route, std::string_view method, i
     h.sum_micros.fetch_add(static_cast<std::uint64_t>(duration.count()), std::memory_order_relaxed);
 }
 
-void Metrics::connection_opened() { impl_->open.fetch_add(1, std::memory_order_relaxed); }
-void Metrics::connection_closed() { impl_->open.fetch_sub(1, std::memory_order_relaxed); }
-std::int64_t Metrics::open_connections() const { return impl_->open.load(); }
+void Metrics::connection_opened() {
+    impl_->open.fetch_add(1, std::memory_order_relaxed);
+}
+void Metrics::connection_closed() {
+    impl_->open.fetch_sub(1, std::memory_order_relaxed);
+}
+std::int64_t Metrics::open_connections() const {
+    return impl_->open.load();
+}
 
 void Metrics::add_collector(std::function<std::string()> collector) {
     std::unique_lock lock(impl_->mutex);
@@ -120,9 +125,10 @@ std::string Metrics::render_text() const {
             std::string_view k = key;
             std::size_t a = k.find('\0');
             std::size_t b = k.find('\0', a + 1);
-            out += fmt::format("segnala_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                               escape_label(k.substr(0, a)), k.substr(a + 1, b - a - 1),
-                               k.substr(b + 1), count->load());
+            out += fmt::format(
+                "segnala_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                escape_label(k.substr(0, a)), k.substr(a + 1, b - a - 1), k.substr(b + 1),
+                count->load());
         }
         out += "# HELP segnala_http_request_duration_seconds Time to answer a request.\n";
         out += "# TYPE segnala_http_request_duration_seconds histogram\n";
@@ -131,15 +137,17 @@ std::string Metrics::render_text() const {
             std::uint64_t cumulative = 0;
             for (std::size_t i = 0; i < kBuckets; ++i) {
                 cumulative += h->buckets[i].load();
-                out += fmt::format("segnala_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                                   r, kDurationBuckets[i], cumulative);
+                out += fmt::format(
+                    "segnala_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                    r, kDurationBuckets[i], cumulative);
             }
-            out += fmt::format("segnala_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                               r, h->count.load());
+            out += fmt::format(
+                "segnala_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r,
+                h->count.load());
             out += fmt::format("segnala_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r,
                                static_cast<double>(h->sum_micros.load()) / 1e6);
-            out += fmt::format("segnala_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
-                               h->count.load());
+            out += fmt::format("segnala_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
+                               r, h->count.load());
         }
         out += "# HELP segnala_http_open_connections Open client connections.\n";
         out += "# TYPE segnala_http_open_connections gauge\n";

@@ -14,7 +14,7 @@ namespace segnala::http {
 
 /// Histogram bucket upper bounds, seconds.
 inline constexpr double kDurationBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                              0.1,    0.25,  0.5,    1.0,   2.5,   5.0};
+                                              0.1,    0.25,  0.5,    1.0,   2.5,  5.0};
 
 /// Thread-safe. Series lookups take a shared lock; counting is atomic.
 class Metrics {

@@ -18,12 +18,17 @@ TEST(Metrics, PrometheusText) {
     m.add_collector([] { return std::string("segnala_store_up 1"); });
     std::string t = m.render_text();
     EXPECT_NE(t.find("# TYPE segnala_http_requests_total counter\n"), std::string::npos);
-    EXPECT_NE(t.find("segnala_http_requests_total{route=\"/segnala/{code}\",method=\"GET\",status=\"200\"} 2\n"),
-              std::string::npos) << t;
-    EXPECT_NE(t.find("segnala_http_requests_total{route=\"/segnala/{code}\",method=\"OTHER\",status=\"404\"} 1\n"),
+    EXPECT_NE(t.find("segnala_http_requests_total{route=\"/segnala/"
+                     "{code}\",method=\"GET\",status=\"200\"} 2\n"),
+              std::string::npos)
+        << t;
+    EXPECT_NE(t.find("segnala_http_requests_total{route=\"/segnala/"
+                     "{code}\",method=\"OTHER\",status=\"404\"} 1\n"),
               std::string::npos);
-    EXPECT_NE(t.find("# TYPE segnala_http_request_duration_seconds histogram\n"), std::string::npos);
-    EXPECT_NE(t.find("_bucket{route=\"/segnala/{code}\",le=\"0.0005\"} 1\n"), std::string::npos) << t;
+    EXPECT_NE(t.find("# TYPE segnala_http_request_duration_seconds histogram\n"),
+              std::string::npos);
+    EXPECT_NE(t.find("_bucket{route=\"/segnala/{code}\",le=\"0.0005\"} 1\n"), std::string::npos)
+        << t;
     EXPECT_NE(t.find("_bucket{route=\"/segnala/{code}\",le=\"0.0025\"} 2\n"), std::string::npos);
     EXPECT_NE(t.find("_bucket{route=\"/segnala/{code}\",le=\"5\"} 2\n"), std::string::npos);
     EXPECT_NE(t.find("_bucket{route=\"/segnala/{code}\",le=\"+Inf\"} 3\n"), std::string::npos);

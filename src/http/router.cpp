@@ -55,7 +55,8 @@ void Router::add(std::string_view methods, std::string pattern, Handler h, Route
             if (name.empty() || name.find_first_of("{}/") != std::string_view::npos) {
                 throw std::invalid_argument("bad parameter in route pattern: " + pattern);
             }
-            r.segments.push_back({tail ? Segment::Kind::tail : Segment::Kind::param, std::string(name)});
+            r.segments.push_back(
+                {tail ? Segment::Kind::tail : Segment::Kind::param, std::string(name)});
         } else {
             if (p.find_first_of("{}") != std::string_view::npos) {
                 throw std::invalid_argument("bad literal in route pattern: " + pattern);
@@ -151,8 +152,9 @@ Router::Match Router::match(std::string_view method, std::string_view decoded_pa
                 allowed.push_back(rm);
             }
         }
-        bool method_ok = std::find(r.methods.begin(), r.methods.end(), method) != r.methods.end() ||
-                         std::find(r.methods.begin(), r.methods.end(), effective) != r.methods.end();
+        bool method_ok =
+            std::find(r.methods.begin(), r.methods.end(), method) != r.methods.end() ||
+            std::find(r.methods.begin(), r.methods.end(), effective) != r.methods.end();
         if (method_ok && (best == nullptr || more_specific(r, *best))) {
             best = &r;
         }

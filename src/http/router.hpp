@@ -30,9 +30,9 @@ class Router {
 
     struct Match {
         Outcome outcome = Outcome::not_found;
-        const Handler* handler = nullptr;        ///< set when found
-        const RouteOptions* options = nullptr;   ///< set when found
-        std::string_view pattern;                ///< matched pattern, "" when not found
+        const Handler* handler = nullptr;       ///< set when found
+        const RouteOptions* options = nullptr;  ///< set when found
+        std::string_view pattern;               ///< matched pattern, "" when not found
         std::vector<std::pair<std::string, std::string>> params;
         std::string allow;  ///< "GET, HEAD, POST" when the path matched (any outcome but 404)
     };

@@ -93,7 +93,8 @@ asio::awaitable<void> accept_loop(Server::Impl* impl) {
             }
             spdlog::warn("http: accept failed: {}", ec.message());
             // Out of descriptors and the like: back off instead of spinning.
-            asio::steady_timer pause(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+            asio::steady_timer pause(co_await asio::this_coro::executor,
+                                     std::chrono::milliseconds(50));
             co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
@@ -120,7 +121,9 @@ Server::Server(ServerSettings settings, const Router& router, Metrics& metrics,
                AccessLog* access_log)
     : impl_(std::make_unique<Impl>(std::move(settings), router, metrics, access_log)) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    stop();
+}
 
 std::uint16_t Server::start() {
     Impl& im = *impl_;
@@ -135,8 +138,9 @@ std::uint16_t Server::start() {
 
     im.work.emplace(im.ioc.get_executor());
     asio::co_spawn(im.acceptor->get_executor(), accept_loop(&im), log_coroutine_end);
-    int n = im.settings.io_threads > 0 ? im.settings.io_threads
-                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    int n = im.settings.io_threads > 0
+                ? im.settings.io_threads
+                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int i = 0; i < n; ++i) {
         im.threads.emplace_back([&im] { im.ioc.run(); });
     }
@@ -237,6 +241,8 @@ void Server::stop() {
     im.workers.join();
 }
 
-std::size_t Server::open_connections() const { return impl_->open.load(); }
+std::size_t Server::open_connections() const {
+    return impl_->open.load();
+}
 
 }  // namespace segnala::http

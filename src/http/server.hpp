@@ -3,9 +3,9 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -33,15 +33,15 @@ inline constexpr const char* kStrictTransportSecurity = "max-age=63072000; inclu
 
 struct ServerSettings {
     std::string address = "127.0.0.1";
-    std::uint16_t port = 8080;      ///< 0 = ephemeral (see Server::start)
-    int io_threads = 0;             ///< 0 = one per core
-    int worker_threads = 64;        ///< the blocking pool that runs non-inline handlers
+    std::uint16_t port = 8080;                 ///< 0 = ephemeral (see Server::start)
+    int io_threads = 0;                        ///< 0 = one per core
+    int worker_threads = 64;                   ///< the blocking pool that runs non-inline handlers
     std::size_t max_header_bytes = 16 * 1024;  ///< beyond → 431
-    std::chrono::seconds header_timeout{10};   ///< request line + headers must arrive within → 408
-    std::chrono::seconds idle_timeout{30};     ///< keep-alive wait for the next request → close
-    std::chrono::seconds body_timeout{30};     ///< body read, and response write → 408 / close
-    std::chrono::seconds drain_timeout{5};     ///< stop(): in-flight requests get this long
-    std::size_t max_connections = 4096;        ///< beyond → 503 with Retry-After, then close
+    std::chrono::seconds header_timeout{10};  ///< request line + headers must arrive within → 408
+    std::chrono::seconds idle_timeout{30};    ///< keep-alive wait for the next request → close
+    std::chrono::seconds body_timeout{30};    ///< body read, and response write → 408 / close
+    std::chrono::seconds drain_timeout{5};    ///< stop(): in-flight requests get this long
+    std::size_t max_connections = 4096;       ///< beyond → 503 with Retry-After, then close
     bool trust_proxy = false;  ///< honour X-Forwarded-For / X-Forwarded-Proto (behind nginx only)
     /// Added to every response unless the handler set a header of the same name.
     std::vector<std::pair<std::string, std::string>> default_headers = default_security_headers();

@@ -1,14 +1,13 @@
 // Real-socket tests: a Server on an ephemeral loopback port, talked to with a plain Beast client.
 #include "http/server.hpp"
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <atomic>
 #include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include "http/asio.hpp"
 #include "http/metrics.hpp"
@@ -107,8 +106,7 @@ TEST_F(ServerTest, KeepAliveSecurityHeadersAndRequestId) {
     Res a = get(sock, buf, "/hello?name=Ada%20L");
     EXPECT_EQ(a.result_int(), 200);
     EXPECT_EQ(a.body(), "hello Ada L");
-    EXPECT_EQ(a["Content-Security-Policy"].find("frame-ancestors 'none'") !=
-                  std::string_view::npos,
+    EXPECT_EQ(a["Content-Security-Policy"].find("frame-ancestors 'none'") != std::string_view::npos,
               true);
     EXPECT_EQ(a["Referrer-Policy"], "no-referrer");
     EXPECT_EQ(a["X-Content-Type-Options"], "nosniff");
@@ -200,8 +198,9 @@ TEST_F(ServerTest, ChunkedWithinLimitIsEchoed) {
     start();
     auto sock = connect();
     beast::flat_buffer buf;
-    send_raw(sock, "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                   "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+    send_raw(sock,
+             "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
     EXPECT_EQ(read_response(sock, buf).body(), "abcde");
 }
 
@@ -211,7 +210,8 @@ TEST_F(ServerTest, HeaderTooLarge) {
     start(s);
     auto sock = connect();
     beast::flat_buffer buf;
-    send_raw(sock, "GET /inline HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
+    send_raw(sock,
+             "GET /inline HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4000, 'a') + "\r\n\r\n");
     EXPECT_EQ(read_response(sock, buf).result_int(), 431);
 }
 
@@ -301,8 +301,11 @@ TEST_F(ServerTest, MetricsCountRequests) {
     get(sock, buf, "/items/1");
     get(sock, buf, "/nope");
     std::string t = metrics.render_text();
-    EXPECT_NE(t.find("segnala_http_requests_total{route=\"/items/{id}\",method=\"GET\",status=\"200\"} 1"),
-              std::string::npos) << t;
+    EXPECT_NE(
+        t.find(
+            "segnala_http_requests_total{route=\"/items/{id}\",method=\"GET\",status=\"200\"} 1"),
+        std::string::npos)
+        << t;
     EXPECT_NE(t.find("route=\"unmatched\",method=\"GET\",status=\"404\"} 1"), std::string::npos);
     EXPECT_NE(t.find("segnala_http_open_connections 1"), std::string::npos);
 }

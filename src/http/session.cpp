@@ -271,7 +271,8 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
                 co_await answer_and_close(im, conn, std::move(x), 431,
                                           "Request header fields too large.\n");
             } else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof &&
-                       ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
+                       ec != asio::error::connection_reset &&
+                       ec != asio::error::operation_aborted) {
                 co_await answer_and_close(im, conn, std::move(x), 400, "Bad request.\n");
             }
             break;
@@ -373,7 +374,8 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
         // Counted before the write, so a client that has read the answer sees it counted.
         finish(*im, x, status, head ? 0 : out.body().size());
         conn->arm(cfg.body_timeout);
-        co_await bhttp::async_write(conn->socket, out, asio::redirect_error(asio::use_awaitable, ec));
+        co_await bhttp::async_write(conn->socket, out,
+                                    asio::redirect_error(asio::use_awaitable, ec));
         conn->disarm();
         if (ec) {
             break;

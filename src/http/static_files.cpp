@@ -182,7 +182,8 @@ bool accepts_gzip(std::string_view header) {
 StaticFiles::StaticFiles() : table_(std::make_shared<Table>()) {}
 StaticFiles::~StaticFiles() = default;
 
-void StaticFiles::mount(std::string url_prefix, const std::filesystem::path& dir, bool fingerprint) {
+void StaticFiles::mount(std::string url_prefix, const std::filesystem::path& dir,
+                        bool fingerprint) {
     namespace fs = std::filesystem;
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
@@ -229,7 +230,9 @@ std::string StaticFiles::url_for(std::string_view logical_path) const {
     return it == table_->fingerprint_of.end() ? std::string(logical_path) : it->second;
 }
 
-std::size_t StaticFiles::size() const { return table_->files; }
+std::size_t StaticFiles::size() const {
+    return table_->files;
+}
 
 Handler StaticFiles::handler() const {
     return [table = std::shared_ptr<const Table>(table_)](Request& req) -> Response {
@@ -239,8 +242,8 @@ Handler StaticFiles::handler() const {
         }
         const Asset& a = *it->second.asset;
         Response r;
-        r.headers.set("Cache-Control", it->second.immutable ? "public, max-age=31536000, immutable"
-                                                            : "no-cache");
+        r.headers.set("Cache-Control",
+                      it->second.immutable ? "public, max-age=31536000, immutable" : "no-cache");
         bool has_gzip = !a.gzip_body.empty();
         if (has_gzip) {
             r.headers.set("Vary", "Accept-Encoding");

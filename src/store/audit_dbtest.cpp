@@ -19,9 +19,9 @@ class AuditTest : public testing::BackendTest {
     void append(int n) {
         for (int i = 0; i < n; ++i) {
             ++count_;
-            ASSERT_TRUE(store().append_audit(AuditEvent{count_ * 1000, "operator:1", "case.view",
-                                                        "case:" + std::to_string(count_),
-                                                        R"({"n":)" + std::to_string(count_) + "}"}));
+            ASSERT_TRUE(store().append_audit(AuditEvent{
+                count_ * 1000, "operator:1", "case.view", "case:" + std::to_string(count_),
+                R"({"n":)" + std::to_string(count_) + "}"}));
         }
     }
     std::int64_t count_ = 0;
@@ -62,7 +62,8 @@ TEST_P(AuditTest, ConcurrentAppendsDoNotForkTheChain) {
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < kEach; ++i) {
-                EXPECT_TRUE(store().append_audit(AuditEvent{i, "t" + std::to_string(t), "a", "o", "{}"}));
+                EXPECT_TRUE(
+                    store().append_audit(AuditEvent{i, "t" + std::to_string(t), "a", "o", "{}"}));
             }
         });
     }

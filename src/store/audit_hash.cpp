@@ -1,8 +1,8 @@
 #include "store/audit_hash.hpp"
 
-#include <openssl/evp.h>
-
 #include <stdexcept>
+
+#include <openssl/evp.h>
 
 namespace segnala::store {
 namespace {
@@ -44,6 +44,8 @@ std::string sha256_hex(std::string_view data) {
     return hex;
 }
 
-std::string audit_hash(const AuditEntry& e) { return sha256_hex(audit_canonical(e)); }
+std::string audit_hash(const AuditEntry& e) {
+    return sha256_hex(audit_canonical(e));
+}
 
 }  // namespace segnala::store

@@ -1,8 +1,8 @@
 #include "store/audit_log.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <limits>
+
+#include <spdlog/spdlog.h>
 
 #include "store/audit_hash.hpp"
 
@@ -61,8 +61,9 @@ core::result<AuditEntry> append_audit_in(Tx& tx, const AuditEvent& e) {
     entry.seq = head.empty() ? 1 : head.int64(0, 0) + 1;
     entry.prev_hash = head.empty() ? std::string() : head.text(0, 1);
     entry.hash = audit_hash(entry);
-    SEGNALA_TRY(n, tx.exec(kInsertAudit, {entry.seq, entry.at, entry.actor, entry.action,
-                                          entry.object, entry.detail, entry.prev_hash, entry.hash}));
+    SEGNALA_TRY(n,
+                tx.exec(kInsertAudit, {entry.seq, entry.at, entry.actor, entry.action, entry.object,
+                                       entry.detail, entry.prev_hash, entry.hash}));
     (void)n;
     return entry;
 }

@@ -1,11 +1,11 @@
 // The Database contract on every backend: values, transactions, group commit, failures,
 // statistics, reconnection.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "store/dbtest_support.hpp"
 
@@ -35,27 +35,29 @@ class DatabaseTest : public testing::BackendTest {
     }
 
     std::int64_t count() {
-        return db().read_as<std::int64_t>([](Tx& tx) -> core::result<std::int64_t> {
-            SEGNALA_TRY(r, tx.query("SELECT count(*) FROM items"));
-            return r.int64(0, 0);
-        }).value();
+        return db()
+            .read_as<std::int64_t>([](Tx& tx) -> core::result<std::int64_t> {
+                SEGNALA_TRY(r, tx.query("SELECT count(*) FROM items"));
+                return r.int64(0, 0);
+            })
+            .value();
     }
 };
 
 TEST_P(DatabaseTest, ValuesRoundTrip) {
     const std::string binary("\x00\x01\xff'\\x", 6);
     ASSERT_TRUE(db().write([&](Tx& tx) -> core::result<void> {
-        SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, name, score, data) VALUES ($1, $2, $3, $4)",
-                               {std::int64_t{9'000'000'000'000}, "çà 'quoted' $1", 2.5, Blob{binary}}));
+        SEGNALA_TRY(
+            n, tx.exec("INSERT INTO items (id, name, score, data) VALUES ($1, $2, $3, $4)",
+                       {std::int64_t{9'000'000'000'000}, "çà 'quoted' $1", 2.5, Blob{binary}}));
         EXPECT_EQ(n, 1);
         SEGNALA_TRY(m, tx.exec("INSERT INTO items (id, name, score, data) VALUES ($1, $2, $3, $4)",
                                {2, "nulls", nullptr, nullptr}));
         (void)m;
         return core::success();
     }));
-    auto rows = db().read_as<Rows>([](Tx& tx) {
-        return tx.query("SELECT id, name, score, data FROM items ORDER BY id");
-    });
+    auto rows = db().read_as<Rows>(
+        [](Tx& tx) { return tx.query("SELECT id, name, score, data FROM items ORDER BY id"); });
     ASSERT_TRUE(rows);
     const Rows& r = rows.value();
     ASSERT_EQ(r.size(), 2u);

@@ -16,9 +16,12 @@ core::result<DatabaseUrl> bad(std::string* why, std::string message) {
 }
 
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -43,7 +46,9 @@ bool percent_decode(std::string_view in, std::string& out) {
     return true;
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+    return s.substr(0, p.size()) == p;
+}
 
 core::result<DatabaseUrl> parse_sqlite(std::string_view rest, std::string* why) {
     if (starts_with(rest, "//")) {
@@ -53,8 +58,9 @@ core::result<DatabaseUrl> parse_sqlite(std::string_view rest, std::string* why) 
         return bad(why, "sqlite: URL needs a file path, e.g. sqlite:var/segnala.db");
     }
     if (rest == ":memory:" || starts_with(rest, "file:")) {
-        return bad(why, "sqlite: needs a plain file path (in-memory and file: URIs are not "
-                        "shared between the writer and the readers)");
+        return bad(why,
+                   "sqlite: needs a plain file path (in-memory and file: URIs are not "
+                   "shared between the writer and the readers)");
     }
     if (rest.find('?') != std::string_view::npos) {
         return bad(why, "sqlite: URL takes no options");
@@ -182,7 +188,8 @@ core::result<DatabaseUrl> parse_database_url(std::string_view url, std::string* 
         }
     }
     return bad(why, "database URL must start with sqlite: or postgresql:// (got '" +
-                        std::string(url.substr(0, std::min<std::size_t>(url.find(':'), 20))) + "')");
+                        std::string(url.substr(0, std::min<std::size_t>(url.find(':'), 20))) +
+                        "')");
 }
 
 }  // namespace segnala::store

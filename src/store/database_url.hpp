@@ -11,12 +11,12 @@ namespace segnala::store {
 struct DatabaseUrl {
     enum class Kind { sqlite, postgres };
     Kind kind = Kind::sqlite;
-    std::string sqlite_path;   ///< sqlite: the file path ("sqlite:///abs" gives "/abs")
-    std::string conninfo;      ///< postgres: the URL as given, for libpq (which decodes it)
+    std::string sqlite_path;  ///< sqlite: the file path ("sqlite:///abs" gives "/abs")
+    std::string conninfo;     ///< postgres: the URL as given, for libpq (which decodes it)
     // postgres, decoded, for messages and checks; empty when absent
     std::string user;
     std::string host;
-    int port = 0;              ///< 0 = libpq's default
+    int port = 0;  ///< 0 = libpq's default
     std::string dbname;
     bool has_password = false;
 

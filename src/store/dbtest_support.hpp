@@ -5,13 +5,13 @@
 //            test, dropped afterwards; skipped when unset unless SEGNALA_REQUIRE_POSTGRES=1.
 #pragma once
 
-#include <gtest/gtest.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "store/database.hpp"
 #include "store/postgres/postgres_database.hpp"
@@ -53,10 +53,8 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
             url_ = url;
             schema_ = "t_" + random_suffix();
             admin_exec("CREATE SCHEMA " + schema_);
-            auto db = open_postgres(PostgresSettings{.conninfo = url_,
-                                                     .pool_size = 4,
-                                                     .schema = schema_,
-                                                     .application_name = schema_});
+            auto db = open_postgres(PostgresSettings{
+                .conninfo = url_, .pool_size = 4, .schema = schema_, .application_name = schema_});
             ASSERT_TRUE(db) << db.error().message();
             db_ = std::move(db).value();
         }

@@ -5,7 +5,9 @@ namespace {
 
 constexpr int kMaxPlaceholder = 65535;  // PostgreSQL's limit on bind parameters
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 bool is_ident(char c) {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -62,7 +64,8 @@ std::optional<int> max_placeholder(std::string_view sql) {
                 ++j;
             }
             if (j == i + 1) {
-                // Not a placeholder: PostgreSQL dollar quoting ($$ or $tag$) is not used in our SQL.
+                // Not a placeholder: PostgreSQL dollar quoting ($$ or $tag$) is not used in our
+                // SQL.
                 return std::nullopt;
             }
             if (j < n && is_ident(sql[j])) {

@@ -57,9 +57,9 @@ core::result<StoredReport> insert_report(Tx& tx, const NewReport& r) {
     }
     StoredReport out;
     for (const auto& u : r.urls) {
-        SEGNALA_TRY(rows, tx.query(kUpsertCase, {u.url_hash, u.canonical, u.host,
-                                                 u.registrable_domain, r.category, r.created_at,
-                                                 u.signals}));
+        SEGNALA_TRY(rows,
+                    tx.query(kUpsertCase, {u.url_hash, u.canonical, u.host, u.registrable_domain,
+                                           r.category, r.created_at, u.signals}));
         CaseBefore before;
         before.case_id = rows.int64(0, 0);
         before.report_count = rows.int64(0, 1) - 1;
@@ -71,10 +71,9 @@ core::result<StoredReport> insert_report(Tx& tx, const NewReport& r) {
     }
     SEGNALA_TRY(ins, tx.query(kInsertReport,
                               {r.code, out.cases.front().case_id, r.category, r.channel,
-                               r.verified ? 1 : 0, r.lang, r.created_at, r.client_key,
-                               r.api_key_id, r.sender, sealed(r.subject_sealed),
-                               sealed(r.text_sealed), sealed(r.description_sealed),
-                               sealed(r.contact_sealed)}));
+                               r.verified ? 1 : 0, r.lang, r.created_at, r.client_key, r.api_key_id,
+                               r.sender, sealed(r.subject_sealed), sealed(r.text_sealed),
+                               sealed(r.description_sealed), sealed(r.contact_sealed)}));
     out.report_id = ins.int64(0, 0);
     for (std::size_t i = 0; i < r.urls.size(); ++i) {
         SEGNALA_TRYV(tx.exec(kInsertReportUrl,

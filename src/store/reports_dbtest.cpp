@@ -14,7 +14,8 @@ class ReportsTest : public testing::BackendTest {
   protected:
     void SetUp() override {
         BackendTest::SetUp();
-        if (IsSkipped() || HasFatalFailure()) return;
+        if (IsSkipped() || HasFatalFailure())
+            return;
         ASSERT_TRUE(store().migrate());
     }
 };
@@ -81,7 +82,8 @@ TEST_P(ReportsTest, ConcurrentReportsOfOneUrlCountExactly) {
             }
         });
     }
-    for (auto& th : threads) th.join();
+    for (auto& th : threads)
+        th.join();
     EXPECT_EQ(failures.load(), 0);
     auto last = store().add_report(report("LAST", "http://example.com/hot", "fraud", 99));
     ASSERT_TRUE(last);

@@ -12,8 +12,8 @@ namespace {
 using core::errc;
 
 constexpr std::int64_t kMigrateLockKey = 0x5345474e4d494731;  // "SEGNMIG1"
-constexpr std::int64_t kThrottlePurgeEvery = 1024;             // hits between purges
-constexpr std::int64_t kThrottleKeepSeconds = 7 * 24 * 3600;   // windows older are purged
+constexpr std::int64_t kThrottlePurgeEvery = 1024;            // hits between purges
+constexpr std::int64_t kThrottleKeepSeconds = 7 * 24 * 3600;  // windows older are purged
 
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock($1)";
 constexpr const char* kHasVersionTableSqlite =
@@ -101,8 +101,8 @@ ApiKey api_key_from(const Rows& r, std::size_t i) {
 
 // Runs one mutating statement that must touch a row, then appends the audit entry, both in the
 // same transaction: a change is never stored without its audit entry, nor the reverse.
-core::result<void> change_audited(Database& db, const char* sql, std::initializer_list<Value> params,
-                                  const AuditEvent& audit) {
+core::result<void> change_audited(Database& db, const char* sql,
+                                  std::initializer_list<Value> params, const AuditEvent& audit) {
     std::vector<Value> copy(params);
     return db.write([&](Tx& tx) -> core::result<void> {
         SEGNALA_TRY(n, tx.query(sql, std::span<const Value>(copy)));
@@ -129,7 +129,9 @@ core::result<int> version_in(Tx& tx) {
 
 Store::Store(Database& db) : db_(db) {}
 
-int Store::binary_schema_version() { return migrations().back().version; }
+int Store::binary_schema_version() {
+    return migrations().back().version;
+}
 
 core::result<int> Store::schema_version() {
     return db_.read_as<int>([](Tx& tx) { return version_in(tx); });
@@ -171,7 +173,9 @@ core::result<void> Store::ping() {
     });
 }
 
-StoreStats Store::stats() const { return db_.stats(); }
+StoreStats Store::stats() const {
+    return db_.stats();
+}
 
 // ---- operators ----
 
@@ -181,9 +185,9 @@ core::result<std::int64_t> Store::create_operator(const NewOperator& op, const A
     }
     return db_.write_as<std::int64_t>([&](Tx& tx) -> core::result<std::int64_t> {
         const std::int64_t created_at = audit.at / 1'000'000;
-        SEGNALA_TRY(rows, tx.query(kInsertOperator, {op.username, op.role, op.permissions,
-                                                     op.password_hash, op.must_change_password,
-                                                     created_at}));
+        SEGNALA_TRY(
+            rows, tx.query(kInsertOperator, {op.username, op.role, op.permissions, op.password_hash,
+                                             op.must_change_password, created_at}));
         SEGNALA_TRY(entry, append_audit_in(tx, audit));
         (void)entry;
         return rows.int64(0, 0);
@@ -192,7 +196,8 @@ core::result<std::int64_t> Store::create_operator(const NewOperator& op, const A
 
 core::result<Operator> Store::find_operator(const std::string& username) {
     return db_.read_as<Operator>([&](Tx& tx) -> core::result<Operator> {
-        SEGNALA_TRY(rows, tx.query(std::string(kOperatorColumns) + "WHERE username = $1", {username}));
+        SEGNALA_TRY(rows,
+                    tx.query(std::string(kOperatorColumns) + "WHERE username = $1", {username}));
         if (rows.empty()) {
             return errc::not_found;
         }
@@ -253,8 +258,8 @@ core::result<void> Store::record_login_success(std::int64_t id, const Session& s
         if (n == 0) {
             return errc::not_found;
         }
-        BOOST_OUTCOME_TRYV(tx.exec(kInsertSession, {s.id_hash, id, s.csrf_token, s.created_at,
-                                                    s.last_seen_at}));
+        BOOST_OUTCOME_TRYV(
+            tx.exec(kInsertSession, {s.id_hash, id, s.csrf_token, s.created_at, s.last_seen_at}));
         SEGNALA_TRY(entry, append_audit_in(tx, audit));
         (void)entry;
         return core::success();
@@ -317,7 +322,8 @@ core::result<std::int64_t> Store::throttle_hit(const std::string& key, std::int6
     });
 }
 
-core::result<std::int64_t> Store::throttle_count(const std::string& key, std::int64_t window_start) {
+core::result<std::int64_t> Store::throttle_count(const std::string& key,
+                                                 std::int64_t window_start) {
     return db_.read_as<std::int64_t>([&](Tx& tx) -> core::result<std::int64_t> {
         SEGNALA_TRY(rows, tx.query(kThrottleCount, {key, window_start}));
         return rows.empty() ? 0 : rows.int64(0, 0);
@@ -345,7 +351,8 @@ core::result<std::int64_t> Store::create_api_key(const ApiKey& key, const AuditE
 
 core::result<ApiKey> Store::find_api_key(const std::string& key_hash) {
     return db_.read_as<ApiKey>([&](Tx& tx) -> core::result<ApiKey> {
-        SEGNALA_TRY(rows, tx.query(std::string(kApiKeyColumns) + "WHERE key_hash = $1", {key_hash}));
+        SEGNALA_TRY(rows,
+                    tx.query(std::string(kApiKeyColumns) + "WHERE key_hash = $1", {key_hash}));
         if (rows.empty()) {
             return errc::not_found;
         }
@@ -364,7 +371,8 @@ core::result<std::vector<ApiKey>> Store::list_api_keys() {
     });
 }
 
-core::result<void> Store::revoke_api_key(std::int64_t id, std::int64_t at, const AuditEvent& audit) {
+core::result<void> Store::revoke_api_key(std::int64_t id, std::int64_t at,
+                                         const AuditEvent& audit) {
     return change_audited(db_, kRevokeApiKey, {id, at}, audit);
 }
 

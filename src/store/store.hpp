@@ -21,15 +21,15 @@ class Database;
 struct Operator {
     std::int64_t id = 0;
     std::string username;
-    std::string role;              ///< "operator", "analyst", "supervisor", "admin"
-    std::string permissions;       ///< comma-separated extra permissions, e.g. "csam"
-    std::string password_hash;     ///< argon2id string (crypto::hash_password)
+    std::string role;           ///< "operator", "analyst", "supervisor", "admin"
+    std::string permissions;    ///< comma-separated extra permissions, e.g. "csam"
+    std::string password_hash;  ///< argon2id string (crypto::hash_password)
     bool must_change_password = true;
     bool disabled = false;
-    std::int64_t created_at = 0;   ///< unix seconds
+    std::int64_t created_at = 0;  ///< unix seconds
     std::int64_t last_login_at = 0;
-    int failed_logins = 0;         ///< consecutive failures since the last success
-    std::int64_t locked_until = 0; ///< unix seconds; 0 = not locked
+    int failed_logins = 0;          ///< consecutive failures since the last success
+    std::int64_t locked_until = 0;  ///< unix seconds; 0 = not locked
 };
 
 struct NewOperator {
@@ -41,7 +41,7 @@ struct NewOperator {
 };
 
 struct Session {
-    std::string id_hash;           ///< SHA-256 hex of the cookie value; the cookie itself is never stored
+    std::string id_hash;  ///< SHA-256 hex of the cookie value; the cookie itself is never stored
     std::int64_t operator_id = 0;
     std::string csrf_token;
     std::int64_t created_at = 0;
@@ -51,10 +51,10 @@ struct Session {
 struct ApiKey {
     std::int64_t id = 0;
     std::string name;
-    std::string key_hash;          ///< SHA-256 hex of the secret
-    std::string prefix;            ///< first characters of the secret, for display
-    std::string scopes;            ///< space-separated, e.g. "reports:write"
-    int rate_limit = 0;            ///< requests per second, 0 = none
+    std::string key_hash;  ///< SHA-256 hex of the secret
+    std::string prefix;    ///< first characters of the secret, for display
+    std::string scopes;    ///< space-separated, e.g. "reports:write"
+    int rate_limit = 0;    ///< requests per second, 0 = none
     std::int64_t created_at = 0;
     std::int64_t revoked_at = 0;
 };
@@ -108,15 +108,15 @@ struct NewAttachment {
 
 /// A report to store. Personal fields arrive sealed (the store never sees them in clear).
 struct NewReport {
-    std::string code;             ///< unique; errc::conflict on a collision
-    std::string category;         ///< core::to_string(Category)
+    std::string code;      ///< unique; errc::conflict on a collision
+    std::string category;  ///< core::to_string(Category)
     std::string channel;
     bool verified = false;
     std::string lang;
     std::int64_t created_at = 0;  ///< unix seconds
     std::string client_key;
     std::int64_t api_key_id = 0;
-    std::string sender;           ///< data about the offender, kept in clear for search
+    std::string sender;  ///< data about the offender, kept in clear for search
     std::string subject_sealed;
     std::string text_sealed;
     std::string description_sealed;
@@ -132,7 +132,7 @@ struct CaseBefore {
     std::int64_t first_seen = 0;
     std::string status;
     std::int64_t status_at = 0;
-    std::string category;           ///< the case's category after this report joined
+    std::string category;  ///< the case's category after this report joined
 };
 
 struct StoredReport {
@@ -141,7 +141,7 @@ struct StoredReport {
 };
 
 struct ReportStatus {
-    std::string status;   ///< the status of the report's case
+    std::string status;  ///< the status of the report's case
     std::int64_t since = 0;
 };
 
@@ -155,17 +155,18 @@ struct IdempotencyRecord {
 struct BatchOutcome {
     std::vector<StoredReport> stored;  ///< empty when replayed
     bool replayed = false;
-    std::string response;              ///< the stored response (replay or fresh)
-    std::string stored_request_hash;   ///< of the first request (replay only)
+    std::string response;             ///< the stored response (replay or fresh)
+    std::string stored_request_hash;  ///< of the first request (replay only)
 };
 
 /// Commit statistics for /metrics.
 struct StoreStats {
     std::uint64_t commits = 0;
-    std::uint64_t writes = 0;                      ///< write functions committed
-    std::vector<std::uint64_t> commit_latency_us_buckets;  ///< cumulative, for kCommitLatencyBoundsUs
+    std::uint64_t writes = 0;  ///< write functions committed
+    std::vector<std::uint64_t>
+        commit_latency_us_buckets;  ///< cumulative, for kCommitLatencyBoundsUs
     double commit_latency_us_sum = 0;
-    std::vector<std::uint64_t> batch_size_buckets; ///< cumulative, for kBatchSizeBounds
+    std::vector<std::uint64_t> batch_size_buckets;  ///< cumulative, for kBatchSizeBounds
     std::uint64_t batch_size_sum = 0;
 };
 
@@ -190,14 +191,16 @@ class Store {
     core::result<Operator> get_operator(std::int64_t id);
     core::result<std::vector<Operator>> list_operators();
     core::result<std::int64_t> count_operators();
-    core::result<void> set_operator_disabled(std::int64_t id, bool disabled, const AuditEvent& audit);
+    core::result<void> set_operator_disabled(std::int64_t id, bool disabled,
+                                             const AuditEvent& audit);
     core::result<void> set_password(std::int64_t id, const std::string& password_hash,
                                     bool must_change, const AuditEvent& audit);
     /// Records a failed login; locks until `lock_until` when `lock_until` > 0.
     core::result<void> record_login_failure(std::int64_t id, std::int64_t lock_until,
                                             const AuditEvent& audit);
     /// Successful login: resets failures, stores the session, appends the audit entry.
-    core::result<void> record_login_success(std::int64_t id, const Session& s, const AuditEvent& audit);
+    core::result<void> record_login_success(std::int64_t id, const Session& s,
+                                            const AuditEvent& audit);
 
     // Sessions (only the hash of the cookie value is stored). touch_session and delete_session
     // return errc::not_found when there is no such session (nothing is audited then).
@@ -248,9 +251,8 @@ class Store {
     std::atomic<std::uint64_t> throttle_hits_{0};
 };
 
-inline constexpr std::uint64_t kCommitLatencyBoundsUs[] = {100,   250,   500,    1000,   2500,
-                                                           5000,  10000, 25000,  50000,  100000,
-                                                           250000, 1000000};
+inline constexpr std::uint64_t kCommitLatencyBoundsUs[] = {
+    100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000};
 inline constexpr std::uint64_t kBatchSizeBounds[] = {1, 2, 4, 8, 16, 32, 64, 128, 256};
 
 }  // namespace segnala::store

@@ -51,7 +51,8 @@ TEST_P(StoreTest, NewerDatabaseIsRefused) {
 
 TEST(StoreFresh, EmptyDatabaseHasVersionZero) {
     // Covered per backend below; this checks the SQLite path without the fixture's migrate.
-    const auto dir = std::filesystem::temp_directory_path() / ("segnala-v0-" + testing::random_suffix());
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("segnala-v0-" + testing::random_suffix());
     std::filesystem::create_directories(dir);
     {
         auto db = open_sqlite(SqliteSettings{.path = (dir / "v0.db").string()});
@@ -90,7 +91,8 @@ TEST_P(StoreTest, OperatorsCreateFindListCount) {
 TEST_P(StoreTest, DuplicateOperatorIsConflictAndNotAudited) {
     make_operator("alice");
     const auto before = store().list_audit(0, 100).value().size();
-    auto dup = store().create_operator(NewOperator{"alice", "admin", "", "h", false}, ev("operator.create"));
+    auto dup = store().create_operator(NewOperator{"alice", "admin", "", "h", false},
+                                       ev("operator.create"));
     ASSERT_FALSE(dup);
     EXPECT_EQ(dup.error(), errc::conflict);
     EXPECT_EQ(store().list_audit(0, 100).value().size(), before);
@@ -163,10 +165,12 @@ TEST_P(StoreTest, Sessions) {
 }
 
 TEST_P(StoreTest, SessionOfUnknownOperatorIsRefused) {
-    sql("INSERT INTO operators (username, role, password_hash, created_at) VALUES ('z', 'r', 'h', 1)");
+    sql("INSERT INTO operators (username, role, password_hash, created_at) VALUES ('z', 'r', 'h', "
+        "1)");
     auto r = db().write([](Tx& tx) -> core::result<void> {
-        SEGNALA_TRY(n, tx.exec("INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, "
-                               "last_seen_at) VALUES ('s', 424242, 'c', 1, 1)"));
+        SEGNALA_TRY(n,
+                    tx.exec("INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, "
+                            "last_seen_at) VALUES ('s', 424242, 'c', 1, 1)"));
         (void)n;
         return core::success();
     });

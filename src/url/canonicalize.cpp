@@ -21,7 +21,9 @@ constexpr int hex_value(char c) noexcept {
     return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-constexpr bool is_alpha(char c) noexcept { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+constexpr bool is_alpha(char c) noexcept {
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
 
 constexpr char to_lower(char c) noexcept {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
@@ -206,7 +208,11 @@ bool valid_utf8(std::string_view s) noexcept {
     std::size_t i = 0;
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        std::size_t len = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
         if (len == 0 || i + len > s.size()) {
             return false;
         }

@@ -37,7 +37,7 @@ struct CanonicalUrl {
         return view(host_begin, url.size());
     }
 
-private:
+  private:
     [[nodiscard]] std::string_view view(std::size_t b, std::size_t e) const noexcept {
         return std::string_view(url).substr(b, e - b);
     }

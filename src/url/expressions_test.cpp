@@ -58,10 +58,10 @@ TEST(Expressions, V5BuildsFromRegistrableDomain) {
     auto url = canonicalize("http://a.b.c.d.e.f.example.co.uk/");
     ASSERT_TRUE(url);
     auto hosts = lookup_hosts(url.value(), HostRule::v5);
-    EXPECT_EQ(std::set<std::string>(hosts.begin(), hosts.end()),
-              (std::set<std::string>{"a.b.c.d.e.f.example.co.uk", "example.co.uk",
-                                     "f.example.co.uk", "e.f.example.co.uk",
-                                     "d.e.f.example.co.uk"}));
+    EXPECT_EQ(
+        std::set<std::string>(hosts.begin(), hosts.end()),
+        (std::set<std::string>{"a.b.c.d.e.f.example.co.uk", "example.co.uk", "f.example.co.uk",
+                               "e.f.example.co.uk", "d.e.f.example.co.uk"}));
 }
 
 TEST(Expressions, EmptyQueryIsKeptAsInTheDoc) {

@@ -82,8 +82,8 @@ std::optional<std::uint32_t> parse_ipv4(std::string_view host) noexcept {
     std::size_t begin = 0;
     while (true) {
         std::size_t dot = host.find('.', begin);
-        std::string_view piece =
-            host.substr(begin, dot == std::string_view::npos ? std::string_view::npos : dot - begin);
+        std::string_view piece = host.substr(
+            begin, dot == std::string_view::npos ? std::string_view::npos : dot - begin);
         if (count == 4) {
             return std::nullopt;
         }

@@ -15,7 +15,7 @@ constexpr unsigned kLengthDelimited = 2;
 constexpr unsigned kFixed32 = 5;
 
 class ProtoReader {
-public:
+  public:
     explicit ProtoReader(std::span<const std::uint8_t> data) noexcept : data_(data) {}
 
     [[nodiscard]] bool done() const noexcept { return pos_ >= data_.size(); }
@@ -72,7 +72,7 @@ public:
         }
     }
 
-private:
+  private:
     bool advance(std::size_t n) noexcept {
         if (n > data_.size() - pos_) {
             return false;

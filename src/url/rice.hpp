@@ -15,7 +15,7 @@ namespace segnala::url {
 /// Reads Rice-coded values from a bit stream (bits least-significant first within each
 /// byte): a unary quotient (1-bits closed by a 0-bit), then a k-bit remainder.
 class RiceDecoder {
-public:
+  public:
     /// `k` is the Rice parameter, 0..32. `data` must outlive the decoder.
     RiceDecoder(std::span<const std::uint8_t> data, unsigned k) noexcept;
 
@@ -23,7 +23,7 @@ public:
     /// range, or the value does not fit 32 bits.
     [[nodiscard]] core::result<std::uint32_t> next() noexcept;
 
-private:
+  private:
     [[nodiscard]] int read_bit() noexcept;  // -1 at the end of data
 
     std::span<const std::uint8_t> data_;

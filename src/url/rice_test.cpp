@@ -65,9 +65,9 @@ TEST(Rice, V5WorkedExampleMatchesRealHashes) {
 
 TEST(Rice, RejectsHostileInput) {
     std::vector<std::uint8_t> ones(8, 0xFF);
-    EXPECT_FALSE(RiceDecoder(ones, 2).next());                       // never-ending quotient
-    EXPECT_FALSE(decode_rice_deltas(0, 28, 1000000000, ones));        // count beyond the data
-    EXPECT_FALSE(decode_rice_deltas(0, 33, 0, ones));                 // bad parameter
+    EXPECT_FALSE(RiceDecoder(ones, 2).next());                  // never-ending quotient
+    EXPECT_FALSE(decode_rice_deltas(0, 28, 1000000000, ones));  // count beyond the data
+    EXPECT_FALSE(decode_rice_deltas(0, 33, 0, ones));           // bad parameter
     EXPECT_FALSE(decode_rice_deltas(0xFFFFFFFFull, 2, 1, {ones.data(), 1}));  // overflow
 }
 

@@ -15,7 +15,8 @@ namespace {
 class Foundation : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        if (auto why = skip_reason(GetParam())) GTEST_SKIP() << *why;
+        if (auto why = skip_reason(GetParam()))
+            GTEST_SKIP() << *why;
     }
 };
 
@@ -36,10 +37,10 @@ std::string first_login(Client& c, const std::string& one_time) {
     EXPECT_EQ(form.status, 200);
     csrf = hidden_field(form.body, "_csrf");
     const std::string fresh = "a long enough passphrase 42";
-    r = c.post_form("/backoffice/password",
-                    "_csrf=" + form_encode(csrf) + "&current_password=" + form_encode(one_time) +
-                        "&new_password=" + form_encode(fresh) +
-                        "&confirm_password=" + form_encode(fresh));
+    r = c.post_form("/backoffice/password", "_csrf=" + form_encode(csrf) +
+                                                "&current_password=" + form_encode(one_time) +
+                                                "&new_password=" + form_encode(fresh) +
+                                                "&confirm_password=" + form_encode(fresh));
     EXPECT_EQ(r.status, 303) << r.body;
     return fresh;
 }
@@ -113,8 +114,8 @@ TEST_P(Foundation, LoginPasswordChangeLogout) {
     EXPECT_EQ(thief.get("/backoffice").status, 303);
     // And the new password works.
     auto page = c.get("/backoffice/login");
-    auto r = c.post_form("/backoffice/login",
-                         login_body(hidden_field(page.body, "_csrf"), "admin", pw));
+    auto r =
+        c.post_form("/backoffice/login", login_body(hidden_field(page.body, "_csrf"), "admin", pw));
     EXPECT_EQ(r.status, 303);
     EXPECT_EQ(r.header("location").value_or(""), "/backoffice");
 }
@@ -165,8 +166,8 @@ TEST_P(Foundation, FailedLoginsSlowDownThenLock) {
     const auto csrf = hidden_field(page.body, "_csrf");
     long last = 0;
     for (int i = 0; i < 6; ++i) {
-        last = c.post_form("/backoffice/login", login_body(csrf, "admin", "wrong password " +
-                                                                              std::to_string(i)))
+        last = c.post_form("/backoffice/login",
+                           login_body(csrf, "admin", "wrong password " + std::to_string(i)))
                    .status;
     }
     EXPECT_EQ(last, 429);
@@ -184,7 +185,8 @@ TEST_P(Foundation, AuditChainVerifiesAndDetectsTampering) {
         Client c(server.base_url());
         first_login(c, server.admin_password());
     }
-    auto add = run_segnala({"user", "add", "maria.rossi", "--role", "analyst", "--database", db.url()});
+    auto add =
+        run_segnala({"user", "add", "maria.rossi", "--role", "analyst", "--database", db.url()});
     ASSERT_EQ(add.exit_code, 0) << add.err;
     EXPECT_TRUE(std::regex_search(add.out, std::regex("(^|\n)password: \\S{12,}\n")));
     auto ok = run_segnala({"audit", "verify", "--database", db.url()});
@@ -210,9 +212,11 @@ TEST_P(Foundation, AuditDetectsDeletion) {
 
 TEST_P(Foundation, UserCommands) {
     TestDatabase db(GetParam());
-    auto add = run_segnala({"user", "add", "giulia.galli", "--role", "supervisor", "--database", db.url()});
+    auto add = run_segnala(
+        {"user", "add", "giulia.galli", "--role", "supervisor", "--database", db.url()});
     ASSERT_EQ(add.exit_code, 0);
-    auto dup = run_segnala({"user", "add", "giulia.galli", "--role", "supervisor", "--database", db.url()});
+    auto dup = run_segnala(
+        {"user", "add", "giulia.galli", "--role", "supervisor", "--database", db.url()});
     EXPECT_NE(dup.exit_code, 0);
     EXPECT_NE(dup.err.find("already exists"), std::string::npos);
     auto role = run_segnala({"user", "add", "paolo", "--role", "god", "--database", db.url()});
@@ -220,7 +224,8 @@ TEST_P(Foundation, UserCommands) {
     auto list = run_segnala({"user", "list", "--database", db.url()});
     EXPECT_NE(list.out.find("giulia.galli"), std::string::npos);
     EXPECT_NE(list.out.find("supervisor"), std::string::npos);
-    ASSERT_EQ(run_segnala({"user", "disable", "giulia.galli", "--database", db.url()}).exit_code, 0);
+    ASSERT_EQ(run_segnala({"user", "disable", "giulia.galli", "--database", db.url()}).exit_code,
+              0);
     EXPECT_NE(run_segnala({"user", "list", "--database", db.url()}).out.find("disabled"),
               std::string::npos);
 }
@@ -242,9 +247,9 @@ TEST_P(Foundation, DurableUnderKill9) {
                     try {
                         Client c(server.base_url());
                         auto page = c.get("/backoffice/login");
-                        auto r = c.post_form("/backoffice/login",
-                                             login_body(hidden_field(page.body, "_csrf"), "admin",
-                                                        password));
+                        auto r = c.post_form(
+                            "/backoffice/login",
+                            login_body(hidden_field(page.body, "_csrf"), "admin", password));
                         if (r.status == 303) {
                             std::lock_guard lock(mu);
                             acknowledged.push_back(c.cookie("segnala_session"));
@@ -258,13 +263,15 @@ TEST_P(Foundation, DurableUnderKill9) {
         while (true) {
             {
                 std::lock_guard lock(mu);
-                if (acknowledged.size() >= 12) break;
+                if (acknowledged.size() >= 12)
+                    break;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         server.kill9();
         stop = true;
-        for (auto& w : workers) w.join();
+        for (auto& w : workers)
+            w.join();
     }
     Server again(db);
     for (const auto& s : acknowledged) {
@@ -302,7 +309,8 @@ INSTANTIATE_TEST_SUITE_P(Backends, Foundation, ::testing::ValuesIn(backends()),
                          [](const auto& info) { return info.param; });
 
 TEST(Configuration, BadValueStopsWithOneClearLine) {
-    auto r = run_segnala({"serve", "--listen", "127.0.0.1:99999", "--database", "sqlite:/tmp/x.db"});
+    auto r =
+        run_segnala({"serve", "--listen", "127.0.0.1:99999", "--database", "sqlite:/tmp/x.db"});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("server.listen"), std::string::npos) << r.err;
     r = run_segnala({"serve", "--database", "mysql://x"});

@@ -1,11 +1,5 @@
 #include "harness.hpp"
 
-#include <curl/curl.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <chrono>
 #include <cstdlib>
@@ -15,7 +9,12 @@
 #include <stdexcept>
 #include <thread>
 
+#include <curl/curl.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace segnala::testing {
 namespace {
@@ -55,10 +54,13 @@ size_t write_header(char* ptr, size_t size, size_t n, void* user) {
     auto colon = line.find(':');
     if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
-        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (auto& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         std::string value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-        while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+        while (!value.empty() && (value.front() == ' '))
+            value.erase(0, 1);
+        while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
+            value.pop_back();
         static_cast<std::multimap<std::string, std::string>*>(user)->emplace(name, value);
     }
     return size * n;
@@ -67,8 +69,10 @@ size_t write_header(char* ptr, size_t size, size_t n, void* user) {
 std::string shell_quote(const std::string& s) {
     std::string out = "'";
     for (char c : s) {
-        if (c == '\'') out += "'\\''";
-        else out += c;
+        if (c == '\'')
+            out += "'\\''";
+        else
+            out += c;
     }
     return out + "'";
 }
@@ -76,29 +80,37 @@ std::string shell_quote(const std::string& s) {
 std::string capture(const std::string& cmd) {
     std::string out;
     FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr) throw std::runtime_error("popen failed");
+    if (p == nullptr)
+        throw std::runtime_error("popen failed");
     std::array<char, 4096> buf{};
-    while (size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    while (size_t n = fread(buf.data(), 1, buf.size(), p))
+        out.append(buf.data(), n);
     pclose(p);
     return out;
 }
 
 }  // namespace
 
-std::vector<std::string> backends() { return {"sqlite", "postgres"}; }
+std::vector<std::string> backends() {
+    return {"sqlite", "postgres"};
+}
 
 std::optional<std::string> skip_reason(const std::string& backend) {
-    if (backend != "postgres") return std::nullopt;
+    if (backend != "postgres")
+        return std::nullopt;
     const char* pg = std::getenv("SEGNALA_TEST_POSTGRES");
     const char* req = std::getenv("SEGNALA_REQUIRE_POSTGRES");
-    if (pg != nullptr && *pg != '\0') return std::nullopt;
-    if (req != nullptr && std::string(req) == "1") return std::nullopt;  // TestDatabase fails loudly
+    if (pg != nullptr && *pg != '\0')
+        return std::nullopt;
+    if (req != nullptr && std::string(req) == "1")
+        return std::nullopt;  // TestDatabase fails loudly
     return "SEGNALA_TEST_POSTGRES is not set (scripts/start-postgres)";
 }
 
 std::optional<std::string> HttpResult::header(const std::string& name) const {
     auto it = headers.find(name);
-    if (it == headers.end()) return std::nullopt;
+    if (it == headers.end())
+        return std::nullopt;
     return it->second;
 }
 
@@ -106,7 +118,9 @@ Client::Client(std::string base_url) : curl_(curl_easy_init()), base_(std::move(
     curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIEFILE, "");  // enable the jar
 }
 
-Client::~Client() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+Client::~Client() {
+    curl_easy_cleanup(static_cast<CURL*>(curl_));
+}
 
 HttpResult Client::get(const std::string& path, const std::vector<std::string>& headers) {
     return request("GET", path, "", headers);
@@ -143,7 +157,8 @@ HttpResult Client::request(const std::string& method, const std::string& path,
         curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
     }
     struct curl_slist* list = nullptr;
-    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    for (const auto& h : headers)
+        list = curl_slist_append(list, h.c_str());
     list = curl_slist_append(list, "Expect:");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
     CURLcode rc = curl_easy_perform(c);
@@ -163,8 +178,10 @@ std::string Client::cookie(const std::string& name) const {
         // Netscape format: domain, flag, path, secure, expires, name, value (TAB-separated).
         std::istringstream fields(e->data);
         std::string f[7];
-        for (auto& x : f) std::getline(fields, x, '\t');
-        if (f[5] == name) value = f[6];
+        for (auto& x : f)
+            std::getline(fields, x, '\t');
+        if (f[5] == name)
+            value = f[6];
     }
     curl_slist_free_all(cookies);
     return value;
@@ -197,7 +214,8 @@ std::string form_encode(const std::string& s) {
 std::string hidden_field(const std::string& html, const std::string& name) {
     const std::string marker = "name=\"" + name + "\" value=\"";
     auto pos = html.find(marker);
-    if (pos == std::string::npos) return {};
+    if (pos == std::string::npos)
+        return {};
     pos += marker.size();
     return html.substr(pos, html.find('"', pos) - pos);
 }
@@ -209,14 +227,15 @@ TestDatabase::TestDatabase(const std::string& backend) : backend_(backend), dir_
     }
     const char* pg = std::getenv("SEGNALA_TEST_POSTGRES");
     if (pg == nullptr || *pg == '\0') {
-        throw std::runtime_error("PostgreSQL required (SEGNALA_REQUIRE_POSTGRES=1) but "
-                                 "SEGNALA_TEST_POSTGRES is not set");
+        throw std::runtime_error(
+            "PostgreSQL required (SEGNALA_REQUIRE_POSTGRES=1) but "
+            "SEGNALA_TEST_POSTGRES is not set");
     }
     // A fresh database per test: CREATE DATABASE through the admin URL.
     std::string admin = pg;
     pg_name_ = "it_" + random_name();
-    capture("psql -q " + shell_quote(admin) + " -c " +
-            shell_quote("CREATE DATABASE " + pg_name_) + " 2>&1");
+    capture("psql -q " + shell_quote(admin) + " -c " + shell_quote("CREATE DATABASE " + pg_name_) +
+            " 2>&1");
     url_ = admin.substr(0, admin.rfind('/') + 1) + pg_name_;
 }
 
@@ -242,9 +261,11 @@ CommandResult run_segnala(const std::vector<std::string>& args,
                           const std::map<std::string, std::string>& env) {
     auto dir = make_temp_dir();
     std::string cmd;
-    for (const auto& [k, v] : env) cmd += k + "=" + shell_quote(v) + " ";
+    for (const auto& [k, v] : env)
+        cmd += k + "=" + shell_quote(v) + " ";
     cmd += shell_quote(SEGNALA_BINARY);
-    for (const auto& a : args) cmd += " " + shell_quote(a);
+    for (const auto& a : args)
+        cmd += " " + shell_quote(a);
     cmd += " >" + shell_quote((dir / "out").string()) + " 2>" + shell_quote((dir / "err").string());
     CommandResult r;
     int status = std::system(cmd.c_str());
@@ -257,8 +278,8 @@ CommandResult run_segnala(const std::vector<std::string>& args,
 
 Server::Server(const TestDatabase& db, std::vector<std::string> extra_args) {
     log_path_ = db.dir() / ("server-" + random_name() + ".log");
-    std::vector<std::string> args = {SEGNALA_BINARY, "serve", "--database", db.url(), "--listen",
-                                     "127.0.0.1:0"};
+    std::vector<std::string> args = {SEGNALA_BINARY, "serve",    "--database",
+                                     db.url(),       "--listen", "127.0.0.1:0"};
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     const std::string data_dir = (db.dir() / "data").string();
     pid_ = fork();
@@ -269,7 +290,8 @@ Server::Server(const TestDatabase& db, std::vector<std::string> extra_args) {
         setenv("SEGNALA_DATA_DIR", data_dir.c_str(), 1);
         setenv("SEGNALA_THREADS", "2", 1);
         std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
+        for (auto& a : args)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         execv(argv[0], argv.data());
         _exit(127);
@@ -323,6 +345,8 @@ std::pair<int, long> Server::terminate() {
     return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ms};
 }
 
-std::string Server::log() const { return read_all(log_path_); }
+std::string Server::log() const {
+    return read_all(log_path_);
+}
 
 }  // namespace segnala::testing

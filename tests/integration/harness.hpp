@@ -1,13 +1,13 @@
 // Starts the real `segnala` binary on an ephemeral port and talks HTTP to it (libcurl).
 #pragma once
 
-#include <sys/types.h>
-
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace segnala::testing {
 

@@ -12,12 +12,13 @@ namespace {
 std::string run_with_input(const std::string& sub, const std::string& input) {
     const auto in = std::filesystem::temp_directory_path() / ("segnala-url-" + sub + ".txt");
     std::ofstream(in) << input;
-    const std::string cmd = std::string("'") + SEGNALA_BINARY + "' url " + sub + " < '" +
-                            in.string() + "'";
+    const std::string cmd =
+        std::string("'") + SEGNALA_BINARY + "' url " + sub + " < '" + in.string() + "'";
     std::string out;
     FILE* p = popen(cmd.c_str(), "r");
     char buf[4096];
-    while (size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    while (size_t n = fread(buf, 1, sizeof buf, p))
+        out.append(buf, n);
     EXPECT_EQ(pclose(p), 0);
     std::filesystem::remove(in);
     return out;

@@ -137,7 +137,9 @@ const std::vector<Migration> kMigrations = {
 
 }  // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+    return kMigrations;
+}
 
 std::string render_ddl(std::string_view sql, Dialect dialect) {
     const bool pg = dialect == Dialect::postgres;

@@ -1,9 +1,5 @@
 #include "store/postgres/postgres_database.hpp"
 
-#include <fmt/format.h>
-#include <libpq-fe.h>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
@@ -11,6 +7,10 @@
 #include <exception>
 #include <mutex>
 #include <vector>
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include "store/placeholders.hpp"
 
@@ -34,7 +34,9 @@ constexpr Oid kOidOid = 26;
 constexpr Oid kFloat4Oid = 700;
 constexpr Oid kFloat8Oid = 701;
 
-std::string_view head(std::string_view sql) { return sql.substr(0, 80); }
+std::string_view head(std::string_view sql) {
+    return sql.substr(0, 80);
+}
 
 std::string one_line(const char* message) {
     std::string s = message ? message : "";
@@ -82,7 +84,8 @@ class PgTx final : public Tx {
 
 boost::system::error_code PgTx::fail(PGresult* r, std::string_view sql) {
     if (r == nullptr || PQstatus(c_) != CONNECTION_OK) {
-        spdlog::warn("postgres: connection lost: {} in: {}", one_line(PQerrorMessage(c_)), head(sql));
+        spdlog::warn("postgres: connection lost: {} in: {}", one_line(PQerrorMessage(c_)),
+                     head(sql));
         return errc::unavailable;
     }
     const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
@@ -112,8 +115,8 @@ core::result<void> PgTx::simple(const char* sql) {
 core::result<Rows> PgTx::run(std::string_view sql, std::span<const Value> params) {
     const auto placeholders = max_placeholder(sql);
     if (!placeholders || static_cast<std::size_t>(*placeholders) != params.size()) {
-        spdlog::error("postgres: {} parameters do not match the placeholders of: {}",
-                      params.size(), head(sql));
+        spdlog::error("postgres: {} parameters do not match the placeholders of: {}", params.size(),
+                      head(sql));
         return errc::invalid_argument;
     }
     const std::size_t n = params.size();
@@ -190,8 +193,8 @@ core::result<Rows> PgTx::run(std::string_view sql, std::span<const Value> params
                     break;
                 }
                 default:
-                    row.emplace_back(std::string(cell, static_cast<std::size_t>(
-                                                           PQgetlength(r.get(), i, c))));
+                    row.emplace_back(
+                        std::string(cell, static_cast<std::size_t>(PQgetlength(r.get(), i, c))));
             }
         }
     }
@@ -236,7 +239,8 @@ class PostgresDatabase final : public Database {
 
 core::result<PGconn*> PostgresDatabase::connect() {
     const std::string timeout = std::to_string(settings_.connect_timeout_s);
-    const std::string options = settings_.schema.empty() ? "" : "-c search_path=" + settings_.schema;
+    const std::string options =
+        settings_.schema.empty() ? "" : "-c search_path=" + settings_.schema;
     std::vector<const char*> keys = {"dbname", "application_name", "connect_timeout"};
     std::vector<const char*> values = {settings_.conninfo.c_str(),
                                        settings_.application_name.c_str(), timeout.c_str()};
@@ -248,7 +252,8 @@ core::result<PGconn*> PostgresDatabase::connect() {
     values.push_back(nullptr);
     PGconn* c = PQconnectdbParams(keys.data(), values.data(), 1);
     if (c == nullptr || PQstatus(c) != CONNECTION_OK) {
-        spdlog::error("postgres: cannot connect: {}", one_line(c ? PQerrorMessage(c) : "out of memory"));
+        spdlog::error("postgres: cannot connect: {}",
+                      one_line(c ? PQerrorMessage(c) : "out of memory"));
         PQfinish(c);
         return errc::unavailable;
     }
@@ -266,7 +271,8 @@ core::result<PGconn*> PostgresDatabase::acquire() {
                               std::chrono::milliseconds(settings_.acquire_timeout_ms);
         while (!closed_ && idle_.empty() && open_ >= std::max(1, settings_.pool_size)) {
             if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
-                spdlog::warn("postgres: no free connection after {} ms", settings_.acquire_timeout_ms);
+                spdlog::warn("postgres: no free connection after {} ms",
+                             settings_.acquire_timeout_ms);
                 return errc::unavailable;
             }
         }

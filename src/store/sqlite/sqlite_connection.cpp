@@ -1,8 +1,8 @@
 #include "store/sqlite/sqlite_connection.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <type_traits>
+
+#include <spdlog/spdlog.h>
 
 #include "store/placeholders.hpp"
 
@@ -11,7 +11,9 @@ namespace {
 
 using core::errc;
 
-std::string_view head(std::string_view sql) { return sql.substr(0, 80); }
+std::string_view head(std::string_view sql) {
+    return sql.substr(0, 80);
+}
 
 errc classify(int rc) {
     switch (rc) {
@@ -48,7 +50,8 @@ core::result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
     if (rc != SQLITE_OK) {
-        spdlog::error("sqlite: cannot open {}: {}", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        spdlog::error("sqlite: cannot open {}: {}", path,
+                      db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
         sqlite3_close_v2(db);
         return core::errc::unavailable;
     }
@@ -158,9 +161,11 @@ core::result<Rows> Connection::run(std::string_view sql, std::span<const Value> 
                 } else if constexpr (std::is_same_v<X, double>) {
                     rc = sqlite3_bind_double(stmt, i, x);
                 } else if constexpr (std::is_same_v<X, std::string>) {
-                    rc = sqlite3_bind_text64(stmt, i, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8);
+                    rc = sqlite3_bind_text64(stmt, i, x.data(), x.size(), SQLITE_STATIC,
+                                             SQLITE_UTF8);
                 } else {
-                    rc = sqlite3_bind_blob64(stmt, i, x.bytes.data(), x.bytes.size(), SQLITE_STATIC);
+                    rc =
+                        sqlite3_bind_blob64(stmt, i, x.bytes.data(), x.bytes.size(), SQLITE_STATIC);
                 }
             },
             v.variant());
@@ -194,7 +199,8 @@ core::result<Rows> Connection::run(std::string_view sql, std::span<const Value> 
                     break;
                 case SQLITE_TEXT: {
                     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-                    row.emplace_back(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+                    row.emplace_back(
+                        std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
                     break;
                 }
                 case SQLITE_BLOB: {

@@ -1,13 +1,13 @@
 // One SQLite connection with its prepared-statement cache (internal to the SQLite backend).
 #pragma once
 
-#include <sqlite3.h>
-
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include <sqlite3.h>
 
 #include "store/database.hpp"
 

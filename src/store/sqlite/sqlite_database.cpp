@@ -1,7 +1,5 @@
 #include "store/sqlite/sqlite_database.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -9,6 +7,8 @@
 #include <future>
 #include <thread>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "store/sqlite/sqlite_connection.hpp"
 
