@@ -1,16 +1,54 @@
 #include "crypto/random.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include <sodium.h>
 
 #include "crypto/sodium.hpp"
 
 namespace segnala::crypto {
+namespace {
+
+// Every randombytes_buf() call is a getrandom() system call, and system calls are costly on
+// virtual machines: a report needs two dozen small random values (code symbols, nonces). A
+// per-thread pool refilled 512 bytes at a time from the same source serves them with one call.
+// Served bytes are wiped from the pool. The process never forks without exec, so no two
+// processes can share a pool's state.
+struct Pool {
+    unsigned char buf[512];
+    std::size_t pos = sizeof buf;
+    ~Pool() { sodium_memzero(buf, sizeof buf); }
+};
+thread_local Pool pool;
+
+void fill(void* out, std::size_t n) {
+    auto* o = static_cast<unsigned char*>(out);
+    if (n >= sizeof pool.buf) {
+        randombytes_buf(o, n);
+        return;
+    }
+    while (n > 0) {
+        if (pool.pos == sizeof pool.buf) {
+            randombytes_buf(pool.buf, sizeof pool.buf);
+            pool.pos = 0;
+        }
+        const std::size_t take = std::min(n, sizeof pool.buf - pool.pos);
+        std::memcpy(o, pool.buf + pool.pos, take);
+        sodium_memzero(pool.buf + pool.pos, take);
+        pool.pos += take;
+        o += take;
+        n -= take;
+    }
+}
+
+}  // namespace
 
 std::string random_bytes(std::size_t n) {
     detail::ensure_sodium();
     std::string out(n, '\0');
     if (n > 0) {
-        randombytes_buf(out.data(), n);
+        fill(out.data(), n);
     }
     return out;
 }
@@ -24,7 +62,15 @@ std::uint32_t uniform(std::uint32_t n) {
         return 0;
     }
     detail::ensure_sodium();
-    return randombytes_uniform(n);
+    // Rejection sampling removes the modulo bias: values below 2^32 mod n are redrawn.
+    const std::uint32_t floor = static_cast<std::uint32_t>(-n) % n;
+    for (;;) {
+        std::uint32_t r = 0;
+        fill(&r, sizeof r);
+        if (r >= floor) {
+            return r % n;
+        }
+    }
 }
 
 bool equal(std::string_view a, std::string_view b) noexcept {
