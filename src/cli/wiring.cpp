@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api.hpp"
+#include "api/problem.hpp"
 #include "app/altcha.hpp"
 #include "app/api_keys.hpp"
 #include "app/auth.hpp"
@@ -196,6 +197,20 @@ int serve(const Config& cfg) {
     ss.trust_proxy = cfg.trust_proxy;
     ss.clock = &clock;
     ss.error_page = [&site](http::Request& req, int status) {
+        // API clients get problem+json, people get a page in their language.
+        if (req.path.rfind("/api/", 0) == 0) {
+            if (status == 413) {
+                return api::problem_response(413, "too-large", "Payload too large",
+                                             "The request body is larger than this endpoint "
+                                             "accepts.");
+            }
+            if (status == 405) {
+                return api::problem_response(405, "method-not-allowed", "Method not allowed",
+                                             "This endpoint does not accept that method.");
+            }
+            return api::problem_response(404, "not-found", "Not found",
+                                         "There is no such endpoint.");
+        }
         return site.error_page(req, status);
     };
     http::AccessLog access_log;

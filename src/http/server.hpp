@@ -47,8 +47,9 @@ struct ServerSettings {
     std::vector<std::pair<std::string, std::string>> default_headers = default_security_headers();
     /// Source of the Date header; none → no Date header. Must outlive the server.
     const core::Clock* clock = nullptr;
-    /// Renders the page for a 404 or 405 decided by the router (e.g. an HTML page in the
-    /// request's language). Runs on the I/O thread: it must not block. Plain text when unset.
+    /// Renders the answer for a 404 or 405 decided by the router, and for a 413 on a known
+    /// route (then only method, route, path = route and request id are set). Runs on the I/O
+    /// thread: it must not block. Plain text when unset.
     std::function<Response(Request&, int status)> error_page;
 };
 

@@ -147,7 +147,19 @@ void finish(Server::Impl& im, const Exchange& x, int status, std::size_t bytes) 
 // Writes a bare status answer and asks the caller to close (the request was not fully read).
 asio::awaitable<void> answer_and_close(Server::Impl* im, std::shared_ptr<Conn> conn, Exchange x,
                                        int status, std::string body) {
-    Response r = Response::text(status, std::move(body));
+    Response r;
+    if (status == 413 && im->settings.error_page && x.route != "-") {
+        // The route is known (its body limit was exceeded): let the application answer in its
+        // own format (problem+json on the API, an HTML page on the site).
+        Request q;
+        q.method = x.method;
+        q.route = x.route;
+        q.path = x.route;
+        q.request_id = x.request_id;
+        r = im->settings.error_page(q, status);
+    } else {
+        r = Response::text(status, std::move(body));
+    }
     if (status == 503) {
         r.headers.set("Retry-After", "1");
     }

@@ -333,7 +333,14 @@ TEST_P(PartnerApi, BadInputGetsProblemsWithPointersAndStoresNothing) {
     // Over 8 MiB: refused by size before the body is read.
     json huge = ok;
     huge["description"] = std::string(8 * 1024 * 1024 + 10, 'x');
-    EXPECT_EQ(post(c, key, huge.dump()).status, 413);
+    auto too_large = post(c, key, huge.dump());
+    EXPECT_EQ(too_large.status, 413);
+    EXPECT_EQ(too_large.header("content-type").value_or(""), "application/problem+json");
+    EXPECT_NE(too_large.body.find("\"status\":413"), std::string::npos) << too_large.body;
+    // Unknown API paths answer problem+json too, not an HTML page.
+    auto missing = c.get("/api/v1/nothing-here");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(missing.header("content-type").value_or(""), "application/problem+json");
 
     EXPECT_EQ(count_reports(db), 0);
     EXPECT_EQ(sql_value(db, "SELECT COUNT(*) FROM cases"), "0");
