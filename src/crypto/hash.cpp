@@ -5,6 +5,7 @@
 
 #include <sodium.h>
 
+#include "core/hex.hpp"
 #include "crypto/sodium.hpp"
 
 namespace segnala::crypto {
@@ -32,19 +33,6 @@ std::string blake2b(std::string_view key, std::string_view data, std::size_t out
     crypto_generichash(bytes_of(out), out.size(), bytes_of(data), data.size(), bytes_of(key),
                        key.size());
     return out;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace
@@ -89,8 +77,8 @@ core::result<std::string> hex_decode(std::string_view hex) {
     std::string out;
     out.reserve(hex.size() / 2);
     for (std::size_t i = 0; i < hex.size(); i += 2) {
-        const int hi = hex_value(hex[i]);
-        const int lo = hex_value(hex[i + 1]);
+        const int hi = core::hex_value(hex[i]);
+        const int lo = core::hex_value(hex[i + 1]);
         if (hi < 0 || lo < 0) {
             return core::errc::invalid_argument;
         }

@@ -1,20 +1,9 @@
 #include "http/codec.hpp"
 
+#include "core/hex.hpp"
+
 namespace segnala::http {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 core::result<std::string> invalid() {
     return core::make_error_code(core::errc::invalid_argument);
@@ -48,8 +37,8 @@ core::result<std::string> percent_decode(std::string_view in, bool plus_as_space
             if (i + 2 >= in.size()) {
                 return invalid();
             }
-            int hi = hex_value(in[i + 1]);
-            int lo = hex_value(in[i + 2]);
+            int hi = core::hex_value(in[i + 1]);
+            int lo = core::hex_value(in[i + 2]);
             if (hi < 0 || lo < 0) {
                 return invalid();
             }

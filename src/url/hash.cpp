@@ -4,20 +4,9 @@
 
 #include <openssl/sha.h>
 
+#include "core/hex.hpp"
+
 namespace segnala::url {
-namespace {
-
-int hex_digit(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') {
-        return (c | 0x20) - 'a' + 10;
-    }
-    return -1;
-}
-
-}  // namespace
 
 FullHash full_hash(std::string_view expression) noexcept {
     FullHash hash;
@@ -56,8 +45,8 @@ core::result<std::string> from_hex(std::string_view hex) {
     }
     std::string bytes(hex.size() / 2, '\0');
     for (std::size_t i = 0; i < bytes.size(); ++i) {
-        int hi = hex_digit(hex[2 * i]);
-        int lo = hex_digit(hex[2 * i + 1]);
+        int hi = core::hex_value(hex[2 * i]);
+        int lo = core::hex_value(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             return core::errc::invalid_argument;
         }

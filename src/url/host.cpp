@@ -1,22 +1,11 @@
 #include "url/host.hpp"
 
+#include "core/hex.hpp"
+
 namespace segnala::url {
 namespace {
 
 constexpr std::uint64_t kNumberCap = 0xFFFFFFFFull;
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 // One IPv4 part: "0x.." hex (no digits means 0, as WHATWG reads "0x"), "0.." octal,
 // else decimal. Values above 32 bits are refused rather than wrapped.
@@ -34,7 +23,7 @@ std::optional<std::uint64_t> parse_ipv4_part(std::string_view part) noexcept {
     }
     std::uint64_t value = 0;
     for (char c : part) {
-        int digit = hex_value(c);
+        int digit = core::hex_value(c);
         if (digit < 0 || static_cast<unsigned>(digit) >= base) {
             return std::nullopt;
         }
@@ -157,8 +146,8 @@ std::optional<Ipv6Address> parse_ipv6(std::string_view text) noexcept {
         }
         std::size_t start = i;
         unsigned value = 0;
-        while (i < text.size() && i - start < 4 && hex_value(text[i]) >= 0) {
-            value = value * 16 + static_cast<unsigned>(hex_value(text[i]));
+        while (i < text.size() && i - start < 4 && core::hex_value(text[i]) >= 0) {
+            value = value * 16 + static_cast<unsigned>(core::hex_value(text[i]));
             ++i;
         }
         if (i < text.size() && text[i] == '.') {
