@@ -7,7 +7,6 @@
 
 #include "app/altcha.hpp"
 #include "http/codec.hpp"
-#include "http/cookie.hpp"
 #include "web/report_view.hpp"
 #include "web/site.hpp"
 
@@ -151,10 +150,8 @@ http::Response Site::report_submit(Page& p) {
 
 http::Response Site::report_receipt(Page& p) {
     std::optional<ReceiptSlip> slip;
-    for (auto header : p.req.headers.get_all("Cookie")) {
-        if (auto v = http::find_cookie(header, kReceiptCookie)) {
-            slip = decode_slip(*v);
-        }
+    if (auto v = request_cookie(p.req, kReceiptCookie)) {
+        slip = decode_slip(*v);
     }
     http::Response res = slip ? render(p, 200, "receipt", receipt_view(views_, p.lang, *slip))
                               : render(p, 404, "receipt_gone",

@@ -19,17 +19,6 @@ bool is_unsafe(std::string_view method) {
     return method != "GET" && method != "HEAD" && method != "OPTIONS";
 }
 
-std::optional<std::string> cookie_value(const http::Request& req, std::string_view name) {
-    for (auto header : req.headers.get_all("Cookie")) {
-        for (auto& [k, v] : http::parse_cookies(header)) {
-            if (k == name) {
-                return v;
-            }
-        }
-    }
-    return std::nullopt;
-}
-
 bool plausible_token(std::string_view t) {
     return t.size() >= 32 && t.size() <= 64 && std::all_of(t.begin(), t.end(), [](char c) {
                return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
@@ -47,6 +36,15 @@ std::string Page::field(std::string_view name) const {
     return {};
 }
 
+std::optional<std::string> request_cookie(const http::Request& req, std::string_view name) {
+    for (auto header : req.headers.get_all("Cookie")) {
+        if (auto v = http::find_cookie(header, name)) {
+            return v;
+        }
+    }
+    return std::nullopt;
+}
+
 Lang pick_language(const http::Request& req) {
     if (auto q = req.query_param("lang")) {
         if (*q == "en")
@@ -54,7 +52,7 @@ Lang pick_language(const http::Request& req) {
         if (*q == "it")
             return Lang::it;
     }
-    if (auto c = cookie_value(req, kLangCookie)) {
+    if (auto c = request_cookie(req, kLangCookie)) {
         if (*c == "en")
             return Lang::en;
         if (*c == "it")
@@ -185,7 +183,7 @@ http::Handler Site::wrap(PageFn fn, unsigned flags) {
             p.set_cookies.push_back(cookie(kLangCookie, *q, 365L * 24 * 3600, false, "Lax", p));
         }
 
-        if (auto token = cookie_value(req, kSessionCookie)) {
+        if (auto token = request_cookie(req, kSessionCookie)) {
             auto who = auth_.authenticate(*token);
             if (who) {
                 p.principal = std::move(who).value();
@@ -198,7 +196,7 @@ http::Handler Site::wrap(PageFn fn, unsigned flags) {
         }
         if (p.principal) {
             p.csrf = p.principal->csrf_token;
-        } else if (auto c = cookie_value(req, kCsrfCookie); c && plausible_token(*c)) {
+        } else if (auto c = request_cookie(req, kCsrfCookie); c && plausible_token(*c)) {
             p.csrf = *c;
         } else {
             p.csrf = app::random_token(32);

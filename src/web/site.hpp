@@ -117,6 +117,8 @@ class Site {
 
 /// Picks the language: `?lang=`, then the `lang` cookie, then Accept-Language; Italian by default.
 Lang pick_language(const http::Request& req);
+/// The value of cookie `name` sent with the request, if any.
+std::optional<std::string> request_cookie(const http::Request& req, std::string_view name);
 
 inline constexpr const char* kSessionCookie = "segnala_session";
 inline constexpr const char* kCsrfCookie = "segnala_csrf";
