@@ -12,6 +12,38 @@
 
 namespace segnala::app {
 
+int Principal::role_rank(std::string_view role) {
+    for (int i = 0; i < static_cast<int>(std::size(kRoles)); ++i) {
+        if (role == kRoles[i]) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+bool Principal::has_permission(std::string_view name) const {
+    std::string_view list = permissions;
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        auto item = list.substr(0, comma);
+        while (!item.empty() && item.front() == ' ') {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && item.back() == ' ') {
+            item.remove_suffix(1);
+        }
+        if (!item.empty() && item == name) {
+            return true;
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        list.remove_prefix(comma + 1);
+    }
+    return false;
+}
+
+
 using core::errc;
 
 namespace {

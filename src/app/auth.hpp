@@ -42,7 +42,18 @@ struct Principal {
     bool must_change_password = false;
     std::string csrf_token;
     std::string session_hash;
+    /// The session has passed the password but not yet the second factor: it reaches only
+    /// the second-factor pages and logout.
+    bool mfa_pending = false;
     bool is_admin() const { return role == "admin"; }
+    /// Roles are ranked operator < analyst < supervisor < admin; each may do what the ones
+    /// before it may.
+    bool at_least(std::string_view min_role) const { return role_rank(role) >= role_rank(min_role); }
+    /// An extra permission from the comma-separated list, e.g. "csam".
+    bool has_permission(std::string_view name) const;
+    /// May see CSAM cases and their reports (everyone else gets 404 and never sees them).
+    bool may_see_csam() const { return has_permission("csam"); }
+    static int role_rank(std::string_view role);
 };
 
 struct LoginResult {

@@ -156,6 +156,9 @@ core::result<int> Store::migrate() {
                 continue;
             }
             for (const auto& stmt : m.statements) {
+                if (!applies_to(stmt, tx.dialect())) {
+                    continue;
+                }
                 BOOST_OUTCOME_TRYV(tx.exec(render_ddl(stmt, tx.dialect())));
             }
             BOOST_OUTCOME_TRYV(tx.exec(kInsertVersion, {m.version, m.name}));

@@ -113,7 +113,15 @@ http::Response Site::render(Page& p, int status, std::string_view view, nlohmann
     }
     data["csrf"] = p.csrf;
     if (p.principal) {
-        data["principal"] = {{"username", p.principal->username}, {"role", p.principal->role}};
+        const auto& who = *p.principal;
+        // `ready`: past the second factor and the forced password change, so the back-office
+        // navigation is shown.
+        data["principal"] = {{"username", who.username},
+                             {"role", who.role},
+                             {"ready", !who.mfa_pending && !who.must_change_password},
+                             {"analyst", who.at_least("analyst")},
+                             {"supervisor", who.at_least("supervisor")},
+                             {"admin", who.at_least("admin")}};
     }
     // The language switch keeps the current path and sets the other language.
     const bool en = p.lang == Lang::en;
@@ -122,8 +130,9 @@ http::Response Site::render(Page& p, int status, std::string_view view, nlohmann
     return http::Response::html(status, views_.page(view, p.lang, std::move(data)));
 }
 
-http::Response Site::error(Page& p, int status) const {
-    const std::string key = "error_" + std::to_string(status);
+http::Response Site::error(Page& p, int status, std::string_view message_key) const {
+    const std::string key =
+        message_key.empty() ? "error_" + std::to_string(status) : std::string(message_key);
     nlohmann::json data = {{"title", views_.text(p.lang, "error_title")},
                            {"status", std::to_string(status)},
                            {"message", views_.text(p.lang, key)},
@@ -176,7 +185,18 @@ std::optional<http::Response> Site::read_body(Page& p) const {
 }
 
 http::Handler Site::wrap(PageFn fn, unsigned flags) {
-    return [this, fn, flags](http::Request& req) -> http::Response {
+    return handler([this, fn](Page& p) { return (this->*fn)(p); }, flags);
+}
+
+http::Handler Site::handler(PageHandler fn, unsigned flags) {
+    if ((flags & (kAnalyst | kSupervisor | kAdmin)) != 0) {
+        flags |= kLogin;
+    }
+    const char* min_role = (flags & kAdmin) != 0        ? "admin"
+                           : (flags & kSupervisor) != 0 ? "supervisor"
+                           : (flags & kAnalyst) != 0    ? "analyst"
+                                                        : "operator";
+    return [this, fn = std::move(fn), flags, min_role](http::Request& req) -> http::Response {
         Page p{req};
         p.lang = pick_language(req);
         if (auto q = req.query_param("lang"); q && (*q == "it" || *q == "en")) {
@@ -217,13 +237,18 @@ http::Handler Site::wrap(PageFn fn, unsigned flags) {
         if (refused) {
             res = std::move(*refused);
         } else {
-            if ((flags & kLogin) != 0 && !p.principal) {
+            const bool login = (flags & kLogin) != 0 || (flags & kAllowMfaPending) != 0;
+            if (login && !p.principal) {
                 res = http::Response::redirect("/backoffice/login");
-            } else if ((flags & kLogin) != 0 && p.principal->must_change_password &&
-                       (flags & kAllowMustChange) == 0) {
+            } else if (login && p.principal->mfa_pending && (flags & kAllowMfaPending) == 0) {
+                res = http::Response::redirect("/backoffice/2fa");
+            } else if (login && p.principal->must_change_password &&
+                       (flags & (kAllowMustChange | kAllowMfaPending)) == 0) {
                 res = http::Response::redirect("/backoffice/password");
+            } else if (login && !p.principal->at_least(min_role)) {
+                res = error(p, 403, "error_role");
             } else {
-                res = (this->*fn)(p);
+                res = fn(p);
             }
         }
         for (auto& c : p.set_cookies) {

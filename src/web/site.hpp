@@ -48,9 +48,16 @@ struct Page {
 
 enum PageFlags : unsigned {
     kPublic = 0,
-    kLogin = 1u << 0,           ///< requires an operator session
-    kAllowMustChange = 1u << 1  ///< reachable before the first password change
+    kLogin = 1u << 0,           ///< requires an operator session (second factor done)
+    kAllowMustChange = 1u << 1,  ///< reachable before the first password change
+    kAllowMfaPending = 1u << 2,  ///< reachable after the password, before the second factor
+    // The least role a page needs (implies kLogin); a lower role gets 403.
+    kAnalyst = 1u << 3,
+    kSupervisor = 1u << 4,
+    kAdmin = 1u << 5,
 };
+
+using PageHandler = std::function<http::Response(Page&)>;
 
 class Site {
   public:
@@ -65,14 +72,25 @@ class Site {
     /// An HTML error page in the request's language (used for 404/405 and by handlers).
     http::Response error_page(http::Request& req, int status) const;
 
-  private:
-    using PageFn = http::Response (Site::*)(Page&);
-    http::Handler wrap(PageFn fn, unsigned flags);
+    // For the page classes of each area of the back office (their own files), which register
+    // their routes through this pipeline: language, session, second factor, role, CSRF on
+    // every unsafe request, body decoding, cache headers.
+    http::Handler handler(PageHandler fn, unsigned flags);
+    /// Renders `view` in the layout; `data` gains csrf, principal, the language switch.
     http::Response render(Page& p, int status, std::string_view view, nlohmann::json data) const;
-    http::Response error(Page& p, int status) const;
+    /// The HTML error page for `status` (403, 404, 422, 503…), with the catalog message
+    /// `message_key` instead of the status's own when given.
+    http::Response error(Page& p, int status, std::string_view message_key = {}) const;
     std::string cookie(std::string_view name, std::string_view value, long max_age, bool http_only,
                        std::string_view same_site, const Page& p,
                        std::string_view path = "/") const;
+    const Views& views() const { return views_; }
+    app::Auth& auth() { return auth_; }
+    const app::ClientKeyer& client_keys() const { return keys_; }
+
+  private:
+    using PageFn = http::Response (Site::*)(Page&);
+    http::Handler wrap(PageFn fn, unsigned flags);
     /// Fills p.form (and p.files for multipart bodies) from an unsafe request's body; a
     /// response when the body is refused (400 malformed, 413 too large).
     std::optional<http::Response> read_body(Page& p) const;

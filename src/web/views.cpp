@@ -1,8 +1,10 @@
 #include "web/views.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 #include <kainjow/mustache.hpp>
 #include <nlohmann/json.hpp>
@@ -79,19 +81,39 @@ Views::Views(const std::filesystem::path& web_dir, std::map<std::string, std::st
             impl_->templates.emplace(entry.path().stem().string(), std::move(text));
         }
     }
+    // Each language is `i18n/<lang>.json` plus any `i18n/<area>.<lang>.json` (one per area of
+    // the site); a key defined twice is an error.
     for (Lang l : {Lang::it, Lang::en}) {
-        auto path = web_dir / "i18n" / (std::string(lang_code(l)) + ".json");
-        impl_->catalogs[static_cast<int>(l)] = nlohmann::json::parse(read_file(path));
+        const std::string code(lang_code(l));
+        auto& catalog = impl_->catalogs[static_cast<int>(l)];
+        catalog = nlohmann::json::parse(read_file(web_dir / "i18n" / (code + ".json")));
+        std::vector<std::filesystem::path> areas;
+        for (const auto& entry : std::filesystem::directory_iterator(web_dir / "i18n")) {
+            if (entry.path().filename().string().ends_with("." + code + ".json")) {
+                areas.push_back(entry.path());
+            }
+        }
+        std::sort(areas.begin(), areas.end());
+        for (const auto& path : areas) {
+            auto more = nlohmann::json::parse(read_file(path));
+            for (auto& [k, v] : more.items()) {
+                if (catalog.contains(k)) {
+                    throw std::runtime_error("message '" + k + "' defined twice (" +
+                                             path.string() + ")");
+                }
+                catalog[k] = std::move(v);
+            }
+        }
     }
     // Every key of the Italian catalog must exist in English and vice versa.
     for (const auto& [k, v] : impl_->catalogs[0].items()) {
         if (!impl_->catalogs[1].contains(k)) {
-            throw std::runtime_error("message '" + k + "' missing from en.json");
+            throw std::runtime_error("message '" + k + "' missing from English");
         }
     }
     for (const auto& [k, v] : impl_->catalogs[1].items()) {
         if (!impl_->catalogs[0].contains(k)) {
-            throw std::runtime_error("message '" + k + "' missing from it.json");
+            throw std::runtime_error("message '" + k + "' missing from Italian");
         }
     }
     impl_->assets = nlohmann::json::object();

@@ -349,4 +349,72 @@ std::string Server::log() const {
     return read_all(log_path_);
 }
 
+namespace {
+
+std::string login_body(const std::string& csrf, const std::string& user, const std::string& pw) {
+    return "_csrf=" + form_encode(csrf) + "&username=" + form_encode(user) +
+           "&password=" + form_encode(pw);
+}
+
+/// Password step, then the forced change when the server asks for it.
+void password_steps(Client& c, Operator& op) {
+    auto page = c.get("/backoffice/login");
+    auto r = c.post_form("/backoffice/login",
+                         login_body(hidden_field(page.body, "_csrf"), op.username, op.password));
+    if (r.status != 303) {
+        ADD_FAILURE() << "login of " << op.username << ": " << r.status << "\n" << r.body;
+        return;
+    }
+    if (r.header("location").value_or("") == "/backoffice/password") {
+        auto form = c.get("/backoffice/password");
+        const std::string fresh = "a long enough passphrase for " + op.username;
+        r = c.post_form("/backoffice/password",
+                        "_csrf=" + form_encode(hidden_field(form.body, "_csrf")) +
+                            "&current_password=" + form_encode(op.password) +
+                            "&new_password=" + form_encode(fresh) +
+                            "&confirm_password=" + form_encode(fresh));
+        if (r.status != 303) {
+            ADD_FAILURE() << "password change of " << op.username << ": " << r.status;
+            return;
+        }
+        op.password = fresh;
+    }
+}
+
+}  // namespace
+
+Operator login_new_operator(Client& c, const TestDatabase& db, const std::string& username,
+                            const std::string& role, bool csam) {
+    std::vector<std::string> args = {"user", "add", username, "--role", role, "--database",
+                                      db.url()};
+    if (csam) {
+        args.emplace_back("--csam");
+    }
+    auto r = run_segnala(args, {{"SEGNALA_DATA_DIR", (db.dir() / "data").string()}});
+    Operator op{username, "", ""};
+    const auto pw = r.out.find("password: ");
+    if (r.exit_code != 0 || pw == std::string::npos) {
+        ADD_FAILURE() << "user add " << username << ": " << r.out << r.err;
+        return op;
+    }
+    op.password = r.out.substr(pw + 10, r.out.find('\n', pw) - pw - 10);
+    password_steps(c, op);
+    return op;
+}
+
+Operator login_first_admin(Client& c, const Server& server) {
+    Operator op{"admin", server.admin_password(), ""};
+    password_steps(c, op);
+    return op;
+}
+
+void login_again(Client& c, const Operator& op) {
+    Operator copy = op;
+    password_steps(c, copy);
+}
+
+std::string csrf_of(Client& c, const std::string& page) {
+    return hidden_field(c.get(page).body, "_csrf");
+}
+
 }  // namespace segnala::testing

@@ -96,4 +96,24 @@ class Server {
     std::filesystem::path log_path_;
 };
 
+/// An operator logged in on a Client, ready for the back office (password changed, second
+/// factor done).
+struct Operator {
+    std::string username;
+    std::string password;     ///< the current password (after the forced change)
+    std::string totp_secret;  ///< base32, as shown at enrolment ("" before 2FA exists)
+};
+
+/// Runs `segnala user add` against the server's database (role, and --csam when asked),
+/// then logs the new operator in on `c` through the real pages: one-time password, forced
+/// change, second-factor enrolment. Fails the test (ADD_FAILURE) on any unexpected page.
+Operator login_new_operator(Client& c, const TestDatabase& db, const std::string& username,
+                            const std::string& role, bool csam = false);
+/// The same for the first admin created by `server` (its one-time password).
+Operator login_first_admin(Client& c, const Server& server);
+/// Logs an existing operator in again on `c` (password and second factor).
+void login_again(Client& c, const Operator& op);
+/// The CSRF token to send with the next form (from a back-office page's hidden field).
+std::string csrf_of(Client& c, const std::string& page = "/backoffice/account");
+
 }  // namespace segnala::testing

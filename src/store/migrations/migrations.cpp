@@ -133,12 +133,116 @@ const std::vector<Migration> kMigrations = {
     PRIMARY KEY (api_key_id, idem_key)
 ))sql",
      }},
+    {3,
+     "back office: second factor, sessions, triage, notes, links, reveals, search",
+     {
+         // Second factor: the TOTP secret sealed (crypto::Sealer), the last accepted time step
+         // (a code works once), and one-time recovery codes stored hashed.
+         "ALTER TABLE operators ADD COLUMN totp_secret_sealed {{blob}}",
+         "ALTER TABLE operators ADD COLUMN totp_enrolled_at BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE operators ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT -1",
+         R"sql(CREATE TABLE recovery_codes (
+    operator_id BIGINT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (operator_id, code_hash)
+))sql",
+         // A session is half-open (password only) until its second factor: mfa_at = 0.
+         "ALTER TABLE sessions ADD COLUMN mfa_at BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT ''",
+         // Triage. `priority` is an effective time (unix seconds): last_seen moved later by
+         // the boosts of store/priority.hpp, so the order never changes with the clock and
+         // keyset pagination stays exact. `open` = status in (received, in_review, confirmed);
+         // `restricted` = CSAM (ranked first, visible only with the csam permission).
+         "ALTER TABLE cases ADD COLUMN priority BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN open BIGINT NOT NULL DEFAULT 1",
+         "ALTER TABLE cases ADD COLUMN restricted BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN assigned_to BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN assigned_at BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN first_triage_at BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN triaged_by BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN merged_into BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE cases ADD COLUMN action_kind TEXT NOT NULL DEFAULT ''",
+         "ALTER TABLE cases ADD COLUMN action_reference TEXT NOT NULL DEFAULT ''",
+         "UPDATE cases SET priority = last_seen, "
+         "open = CASE WHEN status IN ('received', 'in_review', 'confirmed') THEN 1 ELSE 0 END, "
+         "restricted = CASE WHEN category = 'csam' THEN 1 ELSE 0 END",
+         "CREATE INDEX cases_queue ON cases(open, restricted, priority, id)",
+         "CREATE INDEX cases_queue_category ON cases(category, open, priority, id)",
+         "CREATE INDEX cases_queue_status ON cases(status, restricted, priority, id)",
+         "CREATE INDEX cases_queue_assigned ON cases(assigned_to, open, priority, id)",
+         "CREATE INDEX cases_merged_into ON cases(merged_into)",
+         "CREATE INDEX cases_first_seen ON cases(first_seen)",
+         // What happened to a case (status changes, assignment, merge, split, link), newest
+         // last; detail is JSON without personal data. Notes are sealed like descriptions.
+         R"sql(CREATE TABLE case_events (
+    id {{id}},
+    case_id BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    operator_id BIGINT NOT NULL DEFAULT 0,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+))sql",
+         "CREATE INDEX case_events_case ON case_events(case_id, at)",
+         R"sql(CREATE TABLE case_notes (
+    id {{id}},
+    case_id BIGINT NOT NULL,
+    operator_id BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    body_sealed {{blob}} NOT NULL
+))sql",
+         "CREATE INDEX case_notes_case ON case_notes(case_id, at)",
+         R"sql(CREATE TABLE case_links (
+    case_a BIGINT NOT NULL,
+    case_b BIGINT NOT NULL,
+    operator_id BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (case_a, case_b)
+))sql",
+         "CREATE INDEX case_links_b ON case_links(case_b)",
+         // Evidence and CSAM details an operator revealed (the exposure counter).
+         R"sql(CREATE TABLE reveals (
+    id {{id}},
+    operator_id BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    object TEXT NOT NULL,
+    csam BIGINT NOT NULL DEFAULT 0
+))sql",
+         "CREATE INDEX reveals_operator ON reveals(operator_id, at)",
+         // Full-text search, one row per report: `terms` holds the words of its URLs in clear
+         // and the words of its description as keyed hashes (never the words themselves).
+         "-- sqlite\n"
+         "CREATE VIRTUAL TABLE report_search USING fts5(terms, case_id UNINDEXED, "
+         "tokenize = 'unicode61')",
+         "-- postgres\n"
+         R"sql(CREATE TABLE report_search (
+    report_id BIGINT PRIMARY KEY,
+    case_id BIGINT NOT NULL,
+    terms TEXT NOT NULL,
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', terms)) STORED
+))sql",
+         "-- postgres\nCREATE INDEX report_search_tsv ON report_search USING GIN (tsv)",
+         "-- postgres\nCREATE INDEX report_search_case ON report_search(case_id)",
+         "CREATE INDEX audit_actor ON audit_log(actor, seq)",
+         "CREATE INDEX audit_object ON audit_log(object, seq)",
+         "CREATE INDEX audit_action ON audit_log(action, seq)",
+     }},
 };
 
 }  // namespace
 
 std::span<const Migration> migrations() {
     return kMigrations;
+}
+
+bool applies_to(std::string_view sql, Dialect dialect) {
+    if (sql.starts_with("-- sqlite\n")) {
+        return dialect == Dialect::sqlite;
+    }
+    if (sql.starts_with("-- postgres\n")) {
+        return dialect == Dialect::postgres;
+    }
+    return true;
 }
 
 std::string render_ddl(std::string_view sql, Dialect dialect) {

@@ -2,7 +2,8 @@
 // written once; the few spellings that differ use placeholders that render_ddl() substitutes:
 //   {{id}}    INTEGER PRIMARY KEY AUTOINCREMENT | BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY
 //   {{blob}}  BLOB                              | BYTEA
-// Everything else is portable SQL: BIGINT for integers and booleans (0/1), TEXT for strings.
+// A statement that starts with the line "-- sqlite" or "-- postgres" runs on that backend only
+// (full-text search differs). Everything else is portable SQL: BIGINT for integers and booleans (0/1), TEXT for strings.
 #pragma once
 
 #include <span>
@@ -23,6 +24,9 @@ struct Migration {
 /// All migrations, in ascending version order starting at 1 with no gaps. Add new ones at the
 /// end (never edit a released one).
 std::span<const Migration> migrations();
+
+/// False when `sql` is marked for the other backend ("-- sqlite\n" / "-- postgres\n").
+bool applies_to(std::string_view sql, Dialect dialect);
 
 /// Replaces the {{…}} placeholders for `dialect`. Unknown placeholders are left as they are,
 /// so the database rejects them loudly.
