@@ -43,7 +43,6 @@ bool Principal::has_permission(std::string_view name) const {
     return false;
 }
 
-
 using core::errc;
 
 namespace {

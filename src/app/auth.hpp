@@ -48,7 +48,9 @@ struct Principal {
     bool is_admin() const { return role == "admin"; }
     /// Roles are ranked operator < analyst < supervisor < admin; each may do what the ones
     /// before it may.
-    bool at_least(std::string_view min_role) const { return role_rank(role) >= role_rank(min_role); }
+    bool at_least(std::string_view min_role) const {
+        return role_rank(role) >= role_rank(min_role);
+    }
     /// An extra permission from the comma-separated list, e.g. "csam".
     bool has_permission(std::string_view name) const;
     /// May see CSAM cases and their reports (everyone else gets 404 and never sees them).

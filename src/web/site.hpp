@@ -48,7 +48,7 @@ struct Page {
 
 enum PageFlags : unsigned {
     kPublic = 0,
-    kLogin = 1u << 0,           ///< requires an operator session (second factor done)
+    kLogin = 1u << 0,            ///< requires an operator session (second factor done)
     kAllowMustChange = 1u << 1,  ///< reachable before the first password change
     kAllowMfaPending = 1u << 2,  ///< reachable after the password, before the second factor
     // The least role a page needs (implies kLogin); a lower role gets 403.

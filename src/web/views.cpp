@@ -98,8 +98,8 @@ Views::Views(const std::filesystem::path& web_dir, std::map<std::string, std::st
             auto more = nlohmann::json::parse(read_file(path));
             for (auto& [k, v] : more.items()) {
                 if (catalog.contains(k)) {
-                    throw std::runtime_error("message '" + k + "' defined twice (" +
-                                             path.string() + ")");
+                    throw std::runtime_error("message '" + k + "' defined twice (" + path.string() +
+                                             ")");
                 }
                 catalog[k] = std::move(v);
             }

@@ -370,9 +370,8 @@ void password_steps(Client& c, Operator& op) {
         const std::string fresh = "a long enough passphrase for " + op.username;
         r = c.post_form("/backoffice/password",
                         "_csrf=" + form_encode(hidden_field(form.body, "_csrf")) +
-                            "&current_password=" + form_encode(op.password) +
-                            "&new_password=" + form_encode(fresh) +
-                            "&confirm_password=" + form_encode(fresh));
+                            "&current_password=" + form_encode(op.password) + "&new_password=" +
+                            form_encode(fresh) + "&confirm_password=" + form_encode(fresh));
         if (r.status != 303) {
             ADD_FAILURE() << "password change of " << op.username << ": " << r.status;
             return;
@@ -385,8 +384,8 @@ void password_steps(Client& c, Operator& op) {
 
 Operator login_new_operator(Client& c, const TestDatabase& db, const std::string& username,
                             const std::string& role, bool csam) {
-    std::vector<std::string> args = {"user", "add", username, "--role", role, "--database",
-                                      db.url()};
+    std::vector<std::string> args = {"user", "add",        username, "--role",
+                                     role,   "--database", db.url()};
     if (csam) {
         args.emplace_back("--csam");
     }

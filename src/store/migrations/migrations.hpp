@@ -3,7 +3,8 @@
 //   {{id}}    INTEGER PRIMARY KEY AUTOINCREMENT | BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY
 //   {{blob}}  BLOB                              | BYTEA
 // A statement that starts with the line "-- sqlite" or "-- postgres" runs on that backend only
-// (full-text search differs). Everything else is portable SQL: BIGINT for integers and booleans (0/1), TEXT for strings.
+// (full-text search differs). Everything else is portable SQL: BIGINT for integers and booleans
+// (0/1), TEXT for strings.
 #pragma once
 
 #include <span>
