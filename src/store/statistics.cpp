@@ -1,0 +1,115 @@
+#include "store/statistics.hpp"
+
+#include "store/database.hpp"
+
+namespace segnala::store {
+namespace {
+
+using core::errc;
+
+// The hour bucket is integer division on both backends (BIGINT / BIGINT truncates).
+constexpr const char* kReportsPerHourAll =
+    "SELECT category, created_at / 3600 AS hour, COUNT(*) FROM reports "
+    "WHERE created_at >= $1 AND created_at < $2 GROUP BY category, created_at / 3600 "
+    "ORDER BY hour, category";
+constexpr const char* kReportsPerHourNoCsam =
+    "SELECT r.category, r.created_at / 3600 AS hour, COUNT(*) FROM reports r "
+    "JOIN cases c ON c.id = r.case_id "
+    "WHERE r.created_at >= $1 AND r.created_at < $2 AND r.category <> 'csam' "
+    "AND c.restricted = 0 AND c.category <> 'csam' "
+    "GROUP BY r.category, r.created_at / 3600 ORDER BY hour, r.category";
+
+constexpr const char* kOpenByStatus =
+    "SELECT status, COUNT(*) FROM cases WHERE open = 1 AND merged_into = 0 "
+    "AND ($1 = 1 OR (restricted = 0 AND category <> 'csam')) GROUP BY status";
+
+constexpr const char* kTriageCounts =
+    "SELECT category, CAST(SUM(CASE WHEN first_triage_at > 0 THEN 1 ELSE 0 END) AS BIGINT), "
+    "CAST(SUM(CASE WHEN first_triage_at > 0 THEN 0 ELSE 1 END) AS BIGINT) FROM cases "
+    "WHERE first_seen >= $1 AND merged_into = 0 "
+    "AND ($2 = 1 OR (restricted = 0 AND category <> 'csam')) GROUP BY category ORDER BY category";
+// The middle value(s) by offset: one code path for both backends (PostgreSQL's
+// percentile_cont has no SQLite counterpart).
+constexpr const char* kTriageMiddle =
+    "SELECT first_triage_at - first_seen AS waited FROM cases "
+    "WHERE first_seen >= $1 AND merged_into = 0 AND first_triage_at > 0 AND category = $2 "
+    "AND ($3 = 1 OR restricted = 0) ORDER BY waited LIMIT $4 OFFSET $5";
+
+constexpr const char* kTopDomains =
+    "SELECT registrable_domain, COUNT(*) AS n, CAST(SUM(report_count) AS BIGINT) FROM cases "
+    "WHERE open = 1 AND merged_into = 0 AND registrable_domain <> '' "
+    "AND ($1 = 1 OR (restricted = 0 AND category <> 'csam')) "
+    "GROUP BY registrable_domain ORDER BY n DESC, registrable_domain LIMIT $2";
+
+}  // namespace
+
+core::result<std::vector<HourCount>> reports_per_hour(Database& db, std::int64_t from,
+                                                      std::int64_t to, bool include_csam) {
+    return db.read_as<std::vector<HourCount>>([&](Tx& tx) -> core::result<std::vector<HourCount>> {
+        SEGNALA_TRY(
+            rows, tx.query(include_csam ? kReportsPerHourAll : kReportsPerHourNoCsam, {from, to}));
+        std::vector<HourCount> out;
+        out.reserve(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            out.push_back({rows.text(i, 0), rows.int64(i, 1), rows.int64(i, 2)});
+        }
+        return out;
+    });
+}
+
+core::result<std::vector<StatusCount>> open_cases_by_status(Database& db, bool include_csam) {
+    return db.read_as<std::vector<StatusCount>>(
+        [&](Tx& tx) -> core::result<std::vector<StatusCount>> {
+            SEGNALA_TRY(rows, tx.query(kOpenByStatus, {include_csam ? 1 : 0}));
+            std::vector<StatusCount> out;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                out.push_back({rows.text(i, 0), rows.int64(i, 1)});
+            }
+            return out;
+        });
+}
+
+core::result<std::vector<TriageTime>> triage_times(Database& db, std::int64_t since,
+                                                   bool include_csam) {
+    const int csam = include_csam ? 1 : 0;
+    return db.read_as<std::vector<TriageTime>>([&](Tx& tx)
+                                                   -> core::result<std::vector<TriageTime>> {
+        SEGNALA_TRY(counts, tx.query(kTriageCounts, {since, csam}));
+        std::vector<TriageTime> out;
+        for (std::size_t i = 0; i < counts.size(); ++i) {
+            TriageTime t;
+            t.category = counts.text(i, 0);
+            t.cases = counts.int64(i, 1);
+            t.untriaged = counts.int64(i, 2);
+            if (t.cases > 0) {
+                const std::int64_t take = t.cases % 2 == 0 ? 2 : 1;
+                const std::int64_t skip = (t.cases - 1) / 2;
+                SEGNALA_TRY(mid, tx.query(kTriageMiddle, {since, t.category, csam, take, skip}));
+                std::int64_t sum = 0;
+                for (std::size_t j = 0; j < mid.size(); ++j) {
+                    sum += mid.int64(j, 0);
+                }
+                t.median_seconds = mid.empty() ? 0 : sum / static_cast<std::int64_t>(mid.size());
+            }
+            out.push_back(std::move(t));
+        }
+        return out;
+    });
+}
+
+core::result<std::vector<DomainCount>> top_domains(Database& db, int limit, bool include_csam) {
+    if (limit < 1) {
+        return errc::invalid_argument;
+    }
+    return db.read_as<std::vector<DomainCount>>(
+        [&](Tx& tx) -> core::result<std::vector<DomainCount>> {
+            SEGNALA_TRY(rows, tx.query(kTopDomains, {include_csam ? 1 : 0, limit}));
+            std::vector<DomainCount> out;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                out.push_back({rows.text(i, 0), rows.int64(i, 1), rows.int64(i, 2)});
+            }
+            return out;
+        });
+}
+
+}  // namespace segnala::store
