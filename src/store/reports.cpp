@@ -33,9 +33,12 @@ constexpr const char* kInsertAttachment =
     "original_sealed, preview_sealed, blurred_sealed, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
+// A report's public status follows its case, and a merged case's reports follow the case
+// they were merged into (merges are one level deep: case_files.cpp refuses chains).
 constexpr const char* kReportStatus =
-    "SELECT c.status, c.status_at FROM reports r JOIN cases c ON c.id = r.case_id "
-    "WHERE r.code = $1";
+    "SELECT COALESCE(t.status, c.status), COALESCE(t.status_at, c.status_at) FROM reports r "
+    "JOIN cases c ON c.id = r.case_id LEFT JOIN cases t ON t.id = c.merged_into "
+    "AND c.merged_into <> 0 WHERE r.code = $1";
 
 constexpr const char* kFindIdempotency =
     "SELECT response, request_hash FROM idempotency WHERE api_key_id = $1 AND idem_key = $2";
