@@ -58,6 +58,14 @@ crypto::PasswordCost cost_for(const AuthSettings& s) {
 
 }  // namespace
 
+std::string short_user_agent(std::string_view ua) {
+    std::string out;
+    for (char c : ua.substr(0, 120)) {
+        out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return out;
+}
+
 bool is_valid_role(std::string_view role) {
     return std::any_of(std::begin(kRoles), std::end(kRoles),
                        [&](const char* r) { return role == r; });
@@ -93,8 +101,32 @@ store::AuditEvent Auth::audit(std::string actor, std::string action, std::string
                              std::move(object), std::move(detail)};
 }
 
+core::result<void> Auth::record_failure(const store::Operator& op, std::string_view action,
+                                        std::int64_t* retry_after) {
+    const std::int64_t now = clock_.now_unix();
+    std::int64_t lock_until = 0;
+    const int failures = op.failed_logins + 1;
+    if (!op.disabled && failures >= settings_.lock_after_failures) {
+        const int doublings = std::min(failures - settings_.lock_after_failures, 16);
+        const std::int64_t lock = std::min<std::int64_t>(settings_.first_lock.count() << doublings,
+                                                         settings_.max_lock.count());
+        lock_until = now + lock;
+    }
+    nlohmann::json detail = {
+        {"failures", failures}, {"locked_until", lock_until}, {"disabled", op.disabled}};
+    SEGNALA_TRYV(
+        store_.record_login_failure(op.id, lock_until,
+                                    audit("operator:" + std::to_string(op.id), std::string(action),
+                                          "operator:" + std::to_string(op.id), detail.dump())));
+    if (lock_until > 0 && retry_after != nullptr) {
+        *retry_after = lock_until - now;
+    }
+    return lock_until > 0 ? errc::rate_limited : errc::unauthenticated;
+}
+
 core::result<LoginResult> Auth::login(const std::string& username, const std::string& password,
-                                      const std::string& client_key, std::int64_t* retry_after) {
+                                      const std::string& client_key, std::int64_t* retry_after,
+                                      std::string_view user_agent) {
     const std::int64_t now = clock_.now_unix();
     const std::int64_t window = now - now % kClientWindow;
     SEGNALA_TRY(attempts, store_.throttle_hit("login-client:" + client_key, window));
@@ -122,24 +154,9 @@ core::result<LoginResult> Auth::login(const std::string& username, const std::st
     }
     const bool ok = crypto::verify_password(op.password_hash, password);
     if (!ok || op.disabled) {
-        std::int64_t lock_until = 0;
-        const int failures = op.failed_logins + 1;
-        if (!op.disabled && failures >= settings_.lock_after_failures) {
-            const int doublings = std::min(failures - settings_.lock_after_failures, 16);
-            const std::int64_t lock = std::min<std::int64_t>(
-                settings_.first_lock.count() << doublings, settings_.max_lock.count());
-            lock_until = now + lock;
-        }
-        nlohmann::json detail = {
-            {"failures", failures}, {"locked_until", lock_until}, {"disabled", op.disabled}};
-        SEGNALA_TRYV(store_.record_login_failure(
-            op.id, lock_until,
-            audit("operator:" + std::to_string(op.id), "session.login_failed",
-                  "operator:" + std::to_string(op.id), detail.dump())));
-        if (lock_until > 0 && retry_after != nullptr) {
-            *retry_after = lock_until - now;
-        }
-        return lock_until > 0 ? errc::rate_limited : errc::unauthenticated;
+        auto failed = record_failure(op, "session.login_failed", retry_after);
+        return failed ? core::result<LoginResult>(errc::unauthenticated)
+                      : core::result<LoginResult>(failed.error());
     }
 
     LoginResult out;
@@ -150,13 +167,15 @@ core::result<LoginResult> Auth::login(const std::string& username, const std::st
     s.csrf_token = crypto::random_token(32);
     s.created_at = now;
     s.last_seen_at = now;
+    s.mfa_at = 0;  // half-open until the second factor
+    s.user_agent = short_user_agent(user_agent);
     SEGNALA_TRYV(
         store_.record_login_success(op.id, s,
                                     audit("operator:" + std::to_string(op.id), "session.login",
                                           "operator:" + std::to_string(op.id))));
-    out.principal =
-        Principal{op.id,        op.username, op.role, op.permissions, op.must_change_password,
-                  s.csrf_token, s.id_hash};
+    out.principal = Principal{
+        op.id,     op.username, op.role, op.permissions, op.must_change_password, s.csrf_token,
+        s.id_hash, now,         true};
     return out;
 }
 
@@ -185,8 +204,9 @@ core::result<Principal> Auth::authenticate(const std::string& session_token) {
     if (now - s.last_seen_at >= kTouchEvery) {
         SEGNALA_TRYV(store_.touch_session(id_hash, now));
     }
-    return Principal{op.id,        op.username, op.role, op.permissions, op.must_change_password,
-                     s.csrf_token, id_hash};
+    return Principal{
+        op.id,        op.username, op.role,      op.permissions, op.must_change_password,
+        s.csrf_token, id_hash,     s.created_at, s.mfa_at == 0};
 }
 
 core::result<void> Auth::logout(const Principal& who) {
@@ -200,6 +220,36 @@ core::result<void> Auth::logout_everywhere(const Principal& who) {
         who.operator_id,
         audit("operator:" + std::to_string(who.operator_id), "session.logout_everywhere",
               "operator:" + std::to_string(who.operator_id)));
+}
+
+core::result<std::vector<store::ActiveSession>> Auth::sessions(std::int64_t operator_id) {
+    SEGNALA_TRY(all, store_.list_sessions(operator_id));
+    const std::int64_t now = clock_.now_unix();
+    std::vector<store::ActiveSession> out;
+    for (auto& a : all) {
+        // Expired sessions linger until they are next seen or purged: not active any more.
+        if (now - a.session.last_seen_at <= settings_.idle_timeout.count() &&
+            now - a.session.created_at <= settings_.absolute_timeout.count()) {
+            out.push_back(std::move(a));
+        }
+    }
+    return out;
+}
+
+core::result<void> Auth::end_session(const std::string& actor, const std::string& id_hash) {
+    if (id_hash.size() != 64) {
+        return errc::not_found;
+    }
+    SEGNALA_TRY(s, store_.find_session(id_hash));
+    return store_.delete_session(
+        id_hash, audit(actor, "session.revoke", "operator:" + std::to_string(s.operator_id)));
+}
+
+core::result<void> Auth::reset_second_factor(const std::string& actor,
+                                             const std::string& username) {
+    SEGNALA_TRY(op, store_.find_operator(username));
+    return store_.reset_second_factor(
+        op.id, audit(actor, "operator.reset_2fa", "operator:" + std::to_string(op.id)));
 }
 
 core::result<void> Auth::change_password(const Principal& who, const std::string& current,

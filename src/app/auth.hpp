@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -32,6 +33,9 @@ bool is_valid_role(std::string_view role);
 bool is_valid_username(std::string_view name);
 /// New passwords: 12–256 bytes, not all one character class-free… see auth.cpp.
 bool is_acceptable_password(std::string_view pw);
+/// A User-Agent header in the short, printable form kept with a session (at most 120 bytes of
+/// printable ASCII; anything else becomes '?').
+std::string short_user_agent(std::string_view ua);
 
 /// The operator behind a valid session.
 struct Principal {
@@ -42,6 +46,7 @@ struct Principal {
     bool must_change_password = false;
     std::string csrf_token;
     std::string session_hash;
+    std::int64_t session_created_at = 0;
     /// The session has passed the password but not yet the second factor: it reaches only
     /// the second-factor pages and logout.
     bool mfa_pending = false;
@@ -78,13 +83,30 @@ class Auth {
     /// Blocking (argon2id + database). On failure returns errc::unauthenticated (bad
     /// credentials or disabled — indistinguishable to the caller on purpose),
     /// errc::rate_limited (account locked or client throttled; `retry_after` is set).
+    /// The new session is half-open (mfa_pending) until the second factor (two_factor.hpp).
+    /// `user_agent` is kept in a short, printable form for the session lists.
     core::result<LoginResult> login(const std::string& username, const std::string& password,
                                     const std::string& client_key,
-                                    std::int64_t* retry_after = nullptr);
+                                    std::int64_t* retry_after = nullptr,
+                                    std::string_view user_agent = {});
     /// Resolves a session cookie value. errc::unauthenticated when unknown or expired.
     core::result<Principal> authenticate(const std::string& session_token);
     core::result<void> logout(const Principal& who);
     core::result<void> logout_everywhere(const Principal& who);
+    /// Active (not expired) sessions of one operator, or of everyone when operator_id is 0.
+    core::result<std::vector<store::ActiveSession>> sessions(std::int64_t operator_id);
+    /// Ends one session by its id hash (admin page). errc::not_found when there is none.
+    core::result<void> end_session(const std::string& actor, const std::string& id_hash);
+    /// Forgets an operator's second factor and recovery codes and ends their sessions: the
+    /// next login enrols again. errc::not_found for an unknown username.
+    core::result<void> reset_second_factor(const std::string& actor, const std::string& username);
+    /// Counts one failed credential (password or second factor) against the account: after
+    /// lock_after_failures consecutive ones the account is locked, doubling each time.
+    /// Returns errc::rate_limited (with `retry_after`) when this failure locks, else
+    /// errc::unauthenticated. Audited as `action`.
+    core::result<void> record_failure(const store::Operator& op, std::string_view action,
+                                      std::int64_t* retry_after);
+    const core::Clock& clock() const { return clock_; }
     /// errc::unauthenticated when `current` is wrong, errc::invalid_argument when `fresh` is
     /// not acceptable.
     core::result<void> change_password(const Principal& who, const std::string& current,
@@ -101,10 +123,11 @@ class Auth {
     /// an empty string when operators exist.
     core::result<std::string> ensure_first_admin(const std::string& username = "admin");
 
-  private:
+    /// An audit event at the clock's time (also for the second-factor use case).
     store::AuditEvent audit(std::string actor, std::string action, std::string object,
                             std::string detail = "{}") const;
 
+  private:
     store::Store& store_;
     const core::Clock& clock_;
     AuthSettings settings_;

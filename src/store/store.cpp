@@ -44,11 +44,11 @@ constexpr const char* kLoginSuccess =
     "UPDATE operators SET failed_logins = 0, locked_until = 0, last_login_at = $2 WHERE id = $1";
 
 constexpr const char* kInsertSession =
-    "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at) "
-    "VALUES ($1, $2, $3, $4, $5)";
+    "INSERT INTO sessions (id_hash, operator_id, csrf_token, created_at, last_seen_at, mfa_at, "
+    "user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 constexpr const char* kFindSession =
-    "SELECT id_hash, operator_id, csrf_token, created_at, last_seen_at FROM sessions "
-    "WHERE id_hash = $1";
+    "SELECT id_hash, operator_id, csrf_token, created_at, last_seen_at, mfa_at, user_agent "
+    "FROM sessions WHERE id_hash = $1";
 constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE id_hash = $1";
 constexpr const char* kDeleteSessionsOf = "DELETE FROM sessions WHERE operator_id = $1";
@@ -262,7 +262,8 @@ core::result<void> Store::record_login_success(std::int64_t id, const Session& s
             return errc::not_found;
         }
         BOOST_OUTCOME_TRYV(
-            tx.exec(kInsertSession, {s.id_hash, id, s.csrf_token, s.created_at, s.last_seen_at}));
+            tx.exec(kInsertSession, {s.id_hash, id, s.csrf_token, s.created_at, s.last_seen_at,
+                                     s.mfa_at, s.user_agent.substr(0, 120)}));
         SEGNALA_TRY(entry, append_audit_in(tx, audit));
         (void)entry;
         return core::success();
@@ -283,6 +284,8 @@ core::result<Session> Store::find_session(const std::string& id_hash) {
         s.csrf_token = rows.text(0, 2);
         s.created_at = rows.int64(0, 3);
         s.last_seen_at = rows.int64(0, 4);
+        s.mfa_at = rows.int64(0, 5);
+        s.user_agent = rows.text(0, 6);
         return s;
     });
 }

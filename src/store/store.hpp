@@ -46,6 +46,24 @@ struct Session {
     std::string csrf_token;
     std::int64_t created_at = 0;
     std::int64_t last_seen_at = 0;
+    std::int64_t mfa_at = 0;  ///< when the second factor was passed; 0 = half-open session
+    std::string user_agent;   ///< short form, at most 120 bytes
+};
+
+/// A session as the account and admin pages list it (never the cookie value).
+struct ActiveSession {
+    Session session;
+    std::string username;
+};
+
+/// An operator's second factor: the TOTP secret sealed at rest (crypto::Sealer, associated
+/// data "operator:<id>:totp"), when enrolment completed (0 = not enrolled; a secret may then
+/// be pending), and the last accepted time step (a code works once).
+struct SecondFactor {
+    std::string secret_sealed;
+    std::int64_t enrolled_at = 0;
+    std::int64_t last_step = -1;
+    int recovery_codes_left = 0;
 };
 
 struct ApiKey {
@@ -123,6 +141,9 @@ struct NewReport {
     std::string contact_sealed;
     std::vector<NewReportUrl> urls;  ///< at least one
     std::vector<NewAttachment> attachments;
+    /// Space-separated search tokens of [a-z0-9] (app::search_terms): URL words in clear,
+    /// description words only as keyed hashes. One report_search row per report.
+    std::string search_terms;
 };
 
 /// A case as it was just before a report joined it (for "already reported N times").
@@ -209,6 +230,34 @@ class Store {
     core::result<void> delete_session(const std::string& id_hash, const AuditEvent& audit);
     core::result<void> delete_sessions_of(std::int64_t operator_id, const AuditEvent& audit);
     core::result<std::int64_t> purge_sessions(std::int64_t idle_before);
+    /// Active sessions of one operator (operator_id > 0) or of everyone (0), newest first.
+    core::result<std::vector<ActiveSession>> list_sessions(std::int64_t operator_id);
+
+    // Second factor (operators.cpp). Every change appends its audit entry in its transaction.
+    core::result<SecondFactor> second_factor(std::int64_t operator_id);
+    /// Stores a not-yet-confirmed secret. errc::conflict when the operator is enrolled.
+    core::result<void> set_pending_totp(std::int64_t operator_id, const std::string& sealed,
+                                        const AuditEvent& audit);
+    /// Completes enrolment: enrolled_at, last step, the recovery codes' hashes (replacing any
+    /// old ones), failures reset and the session marked as past the second factor.
+    /// errc::conflict when already enrolled (e.g. a second tab finished first).
+    core::result<void> complete_totp_enrolment(std::int64_t operator_id, std::int64_t step,
+                                               const std::vector<std::string>& code_hashes,
+                                               const std::string& session_hash, std::int64_t now,
+                                               const AuditEvent& audit);
+    /// Accepts a TOTP step: only when it is later than the last accepted one (errc::conflict
+    /// otherwise: the code was used already). Resets failures, marks the session.
+    core::result<void> accept_totp_step(std::int64_t operator_id, std::int64_t step,
+                                        const std::string& session_hash, std::int64_t now,
+                                        const AuditEvent& audit);
+    /// Spends one unused recovery code (errc::not_found when unknown or used), resets
+    /// failures and marks the session.
+    core::result<void> use_recovery_code(std::int64_t operator_id, const std::string& code_hash,
+                                         const std::string& session_hash, std::int64_t now,
+                                         const AuditEvent& audit);
+    /// Forgets the second factor and recovery codes and ends every session of the operator:
+    /// the next login enrols again. errc::not_found when no operator has the id.
+    core::result<void> reset_second_factor(std::int64_t operator_id, const AuditEvent& audit);
 
     // Per-key counters in fixed windows (login throttling, rate limits shared by instances).
     /// Adds one hit to `key` in the window starting at `window_start`; returns the count.
