@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/contact.hpp"
+#include "app/search_terms.hpp"
 #include "crypto/codes.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/seal.hpp"
@@ -255,6 +256,14 @@ store::NewReport to_new_report(const Submission& s, const SubmitContext& ctx,
             sealer.seal(u.original, "report:" + r.code + ":url:" + std::to_string(i));
         r.urls.push_back(std::move(nu));
     }
+    // The search index gets the URLs' words and the description's words as keyed hashes
+    // only (search_terms.hpp); the key is derived per report, which costs one BLAKE2b.
+    std::vector<std::string> canonicals;
+    canonicals.reserve(s.urls.size());
+    for (const auto& u : s.urls) {
+        canonicals.push_back(u.canonical);
+    }
+    r.search_terms = SearchTerms(sealer.subkey("search")).report_terms(canonicals, s.description);
     for (std::size_t i = 0; i < s.images.size(); ++i) {
         const auto& img = s.images[i];
         const std::string ad = "report:" + r.code + ":attachment:" + std::to_string(i);

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include "store/database.hpp"
+#include "store/priority.hpp"
 #include "store/store.hpp"
 
 namespace segnala::store {
@@ -9,14 +10,24 @@ namespace {
 
 using core::errc;
 
+// A new case gets its queue priority (store/priority.hpp), restricted and open flags here; a
+// case that gains a report has them recomputed by kRankCase (its signals and count changed).
 constexpr const char* kUpsertCase =
     "INSERT INTO cases (url_hash, canonical_url, host, registrable_domain, category, status, "
-    "status_at, report_count, first_seen, last_seen, signals) "
-    "VALUES ($1, $2, $3, $4, $5, 'received', $6, 1, $6, $6, $7) "
+    "status_at, report_count, first_seen, last_seen, signals, priority, restricted, open) "
+    "VALUES ($1, $2, $3, $4, $5, 'received', $6, 1, $6, $6, $7, $8, $9, 1) "
     "ON CONFLICT (url_hash) DO UPDATE SET report_count = cases.report_count + 1, "
     "last_seen = excluded.last_seen, "
     "category = CASE WHEN excluded.category = 'csam' THEN 'csam' ELSE cases.category END "
-    "RETURNING id, report_count, first_seen, status, status_at, category";
+    "RETURNING id, report_count, first_seen, status, status_at, category, signals, last_seen, "
+    "priority, restricted";
+
+constexpr const char* kRankCase = "UPDATE cases SET priority = $2, restricted = $3 WHERE id = $1";
+
+constexpr const char* kInsertSearchSqlite =
+    "INSERT INTO report_search (rowid, terms, case_id) VALUES ($1, $2, $3)";
+constexpr const char* kInsertSearchPostgres =
+    "INSERT INTO report_search (report_id, case_id, terms) VALUES ($1, $2, $3)";
 
 constexpr const char* kInsertReport =
     "INSERT INTO reports (code, case_id, category, channel, verified, lang, created_at, "
@@ -60,9 +71,22 @@ core::result<StoredReport> insert_report(Tx& tx, const NewReport& r) {
     }
     StoredReport out;
     for (const auto& u : r.urls) {
-        SEGNALA_TRY(rows,
-                    tx.query(kUpsertCase, {u.url_hash, u.canonical, u.host, u.registrable_domain,
-                                           r.category, r.created_at, u.signals}));
+        const bool csam = r.category == "csam";
+        SEGNALA_TRY(
+            rows, tx.query(kUpsertCase,
+                           {u.url_hash, u.canonical, u.host, u.registrable_domain, r.category,
+                            r.created_at, u.signals,
+                            case_priority(r.category, 1, u.signals, r.created_at), csam ? 1 : 0}));
+        if (rows.int64(0, 1) > 1) {
+            // An existing case: its count (and maybe its category) changed, so its rank did.
+            const std::string category = rows.text(0, 5);
+            const std::int64_t priority =
+                case_priority(category, rows.int64(0, 1), rows.text(0, 6), rows.int64(0, 7));
+            const std::int64_t restricted = category == "csam" ? 1 : 0;
+            if (priority != rows.int64(0, 8) || restricted != rows.int64(0, 9)) {
+                SEGNALA_TRYV(tx.exec(kRankCase, {rows.int64(0, 0), priority, restricted}));
+            }
+        }
         CaseBefore before;
         before.case_id = rows.int64(0, 0);
         before.report_count = rows.int64(0, 1) - 1;
@@ -82,6 +106,17 @@ core::result<StoredReport> insert_report(Tx& tx, const NewReport& r) {
         SEGNALA_TRYV(tx.exec(kInsertReportUrl,
                              {out.report_id, static_cast<std::int64_t>(i), out.cases[i].case_id,
                               Blob{r.urls[i].original_sealed}, r.urls[i].had_userinfo ? 1 : 0}));
+    }
+    if (!r.search_terms.empty()) {
+        // One row per report, filed under its first case (the search joins report_urls to
+        // find every case of the report).
+        if (tx.dialect() == Dialect::sqlite) {
+            SEGNALA_TRYV(tx.exec(kInsertSearchSqlite,
+                                 {out.report_id, r.search_terms, out.cases.front().case_id}));
+        } else {
+            SEGNALA_TRYV(tx.exec(kInsertSearchPostgres,
+                                 {out.report_id, out.cases.front().case_id, r.search_terms}));
+        }
     }
     for (std::size_t i = 0; i < r.attachments.size(); ++i) {
         const auto& a = r.attachments[i];
