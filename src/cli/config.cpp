@@ -115,6 +115,11 @@ const std::vector<Key>& keys() {
          [](Config& c, const std::string& v) {
              c.postgres_pool = parse_int("postgres.pool", v, 1, 256);
          }},
+        {"exposure_pause_threshold", "SEGNALA_EXPOSURE_PAUSE_THRESHOLD",
+         "reveals per operator per day before a pause is suggested (default 20, 0 = never)",
+         [](Config& c, const std::string& v) {
+             c.exposure_pause_threshold = parse_int("exposure_pause_threshold", v, 0, 100000);
+         }},
     };
     return k;
 }

@@ -13,6 +13,7 @@
 #include "app/altcha.hpp"
 #include "app/api_keys.hpp"
 #include "app/auth.hpp"
+#include "app/cases.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
 #include "app/rate_limiter.hpp"
@@ -27,6 +28,7 @@
 #include "store/database.hpp"
 #include "store/postgres/postgres_database.hpp"
 #include "store/sqlite/sqlite_database.hpp"
+#include "web/case_pages.hpp"
 #include "web/site.hpp"
 #include "web/views.hpp"
 
@@ -173,6 +175,12 @@ int serve(const Config& cfg) {
 
     http::Router router;
     site.add_routes(router);
+    // The case pages: case file, actions, evidence, wellbeing (app/cases.hpp).
+    app::CaseSettings case_settings;
+    case_settings.exposure_pause_threshold = cfg.exposure_pause_threshold;
+    app::Cases cases(st, sealer.value(), clock, case_settings);
+    web::CasePages case_pages(site, cases);
+    case_pages.add_routes(router);
     // Partner API (src/api): constructed and routed here.
     app::ApiKeys api_keys(st, clock);
     app::RateLimiter api_limiter(st, clock);
