@@ -120,6 +120,38 @@ const std::vector<Key>& keys() {
          [](Config& c, const std::string& v) {
              c.exposure_pause_threshold = parse_int("exposure_pause_threshold", v, 0, 100000);
          }},
+        {"triage.target_csam_hours", "SEGNALA_TRIAGE_TARGET_CSAM_HOURS",
+         "hours to first triage of a csam case before it is overdue (default 2)",
+         [](Config& c, const std::string& v) {
+             c.triage_target_hours["csam"] = parse_int("triage.target_csam_hours", v, 1, 24 * 90);
+         }},
+        {"triage.target_phishing_hours", "SEGNALA_TRIAGE_TARGET_PHISHING_HOURS",
+         "hours to first triage of a phishing case before it is overdue (default 24)",
+         [](Config& c, const std::string& v) {
+             c.triage_target_hours["phishing"] =
+                 parse_int("triage.target_phishing_hours", v, 1, 24 * 90);
+         }},
+        {"triage.target_malware_hours", "SEGNALA_TRIAGE_TARGET_MALWARE_HOURS",
+         "hours to first triage of a malware case before it is overdue (default 24)",
+         [](Config& c, const std::string& v) {
+             c.triage_target_hours["malware"] =
+                 parse_int("triage.target_malware_hours", v, 1, 24 * 90);
+         }},
+        {"triage.target_fraud_hours", "SEGNALA_TRIAGE_TARGET_FRAUD_HOURS",
+         "hours to first triage of a fraud case before it is overdue (default 48)",
+         [](Config& c, const std::string& v) {
+             c.triage_target_hours["fraud"] = parse_int("triage.target_fraud_hours", v, 1, 24 * 90);
+         }},
+        {"triage.target_spam_hours", "SEGNALA_TRIAGE_TARGET_SPAM_HOURS",
+         "hours to first triage of a spam case before it is overdue (default 72)",
+         [](Config& c, const std::string& v) {
+             c.triage_target_hours["spam"] = parse_int("triage.target_spam_hours", v, 1, 24 * 90);
+         }},
+        {"triage.target_other_hours", "SEGNALA_TRIAGE_TARGET_OTHER_HOURS",
+         "hours to first triage of a other case before it is overdue (default 72)",
+         [](Config& c, const std::string& v) {
+             c.triage_target_hours["other"] = parse_int("triage.target_other_hours", v, 1, 24 * 90);
+         }},
     };
     return k;
 }

@@ -28,6 +28,9 @@ struct Config {
     /// CSAM items and evidence images an operator reveals in a day before the case page suggests
     /// a pause (exposure_pause_threshold; 0 = never).
     int exposure_pause_threshold = 20;
+    /// Target hours to first triage by category (triage.target_<category>_hours); categories
+    /// not set keep app::TriageTargets' defaults.
+    std::map<std::string, int> triage_target_hours;
 };
 
 /// A configuration error: `key` is the configuration key (e.g. "server.listen").

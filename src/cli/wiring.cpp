@@ -16,7 +16,9 @@
 #include "app/cases.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
+#include "app/queue.hpp"
 #include "app/rate_limiter.hpp"
+#include "app/search_terms.hpp"
 #include "app/web_limits.hpp"
 #include "core/clock.hpp"
 #include "crypto/seal.hpp"
@@ -27,8 +29,10 @@
 #include "http/static_files.hpp"
 #include "store/database.hpp"
 #include "store/postgres/postgres_database.hpp"
+#include "store/queue.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 #include "web/case_pages.hpp"
+#include "web/queue_pages.hpp"
 #include "web/site.hpp"
 #include "web/views.hpp"
 
@@ -175,6 +179,16 @@ int serve(const Config& cfg) {
 
     http::Router router;
     site.add_routes(router);
+    // The back office's queue (app/queue.hpp, web/queue_pages.hpp).
+    store::Queue queue_store(*opened->db);
+    app::SearchTerms search_terms(sealer.value().subkey("search"));
+    app::TriageTargets targets;
+    for (const auto& [category, hours] : cfg.triage_target_hours) {
+        targets.hours[category] = hours;
+    }
+    app::Queue queue(queue_store, st, search_terms, clock, targets);
+    web::QueuePages queue_pages(site, queue);
+    queue_pages.add_routes(router);
     // The case pages: case file, actions, evidence, wellbeing (app/cases.hpp).
     app::CaseSettings case_settings;
     case_settings.exposure_pause_threshold = cfg.exposure_pause_threshold;

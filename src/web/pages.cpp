@@ -84,16 +84,6 @@ http::Response Site::logout_everywhere(Page& p) {
     return http::Response::redirect("/backoffice/login?bye=1");
 }
 
-http::Response Site::backoffice_home(Page& p) {
-    nlohmann::json data = {
-        {"title", views_.text(p.lang, "bo_title")},
-        {"welcome", views_.text(p.lang, "bo_welcome", {{"username", p.principal->username}})}};
-    if (p.req.query_param("changed")) {
-        data["notice"] = views_.text(p.lang, "password_changed");
-    }
-    return render(p, 200, "backoffice_home", std::move(data));
-}
-
 http::Response Site::password_form(Page& p) {
     return render(p, 200, "password",
                   {{"title", views_.text(p.lang, "password_title")},

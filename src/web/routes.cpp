@@ -18,7 +18,8 @@ void Site::add_routes(http::Router& r) {
     r.add("POST", "/backoffice/login", wrap(&Site::login_submit, kPublic));
     r.add("POST", "/backoffice/logout", wrap(&Site::logout, kPublic));
     r.add("POST", "/backoffice/logout-everywhere", wrap(&Site::logout_everywhere, kLogin));
-    r.add("GET", "/backoffice", wrap(&Site::backoffice_home, kLogin));
+    // GET /backoffice (the queue), POST /backoffice/queue/bulk, GET /backoffice/overdue:
+    // QueuePages::add_routes (queue_pages.cpp).
     r.add("GET", "/backoffice/password", wrap(&Site::password_form, kLogin | kAllowMustChange));
     r.add("POST", "/backoffice/password", wrap(&Site::password_submit, kLogin | kAllowMustChange));
 }

@@ -103,7 +103,6 @@ class Site {
     http::Response login_submit(Page& p);
     http::Response logout(Page& p);
     http::Response logout_everywhere(Page& p);
-    http::Response backoffice_home(Page& p);
     http::Response password_form(Page& p);
     http::Response password_submit(Page& p);
 
