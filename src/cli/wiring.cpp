@@ -16,6 +16,7 @@
 #include "app/cases.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
+#include "app/oversight.hpp"
 #include "app/queue.hpp"
 #include "app/rate_limiter.hpp"
 #include "app/search_terms.hpp"
@@ -32,6 +33,7 @@
 #include "store/queue.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 #include "web/case_pages.hpp"
+#include "web/oversight_pages.hpp"
 #include "web/queue_pages.hpp"
 #include "web/site.hpp"
 #include "web/views.hpp"
@@ -165,13 +167,17 @@ int serve(const Config& cfg) {
     assets.mount("/static/", web_dir / "../../web/static", true);
     assets.mount("/static/vendor/bootstrap-italia/", modules / "bootstrap-italia/dist", true);
     assets.mount("/static/vendor/altcha/", modules / "altcha/dist", true);
+    assets.mount("/static/vendor/uplot/", modules / "uplot/dist", true);
     web::Views views(
         web_dir, {{"bootstrap_css",
                    assets.url_for("/static/vendor/bootstrap-italia/css/bootstrap-italia.min.css")},
                   {"segnala_css", assets.url_for("/static/css/segnala.css")},
                   {"segnala_js", assets.url_for("/static/js/segnala.js")},
                   {"altcha_css", assets.url_for("/static/vendor/altcha/external/altcha.css")},
-                  {"altcha_js", assets.url_for("/static/js/altcha-setup.js")}});
+                  {"altcha_js", assets.url_for("/static/js/altcha-setup.js")},
+                  {"uplot_css", assets.url_for("/static/vendor/uplot/uPlot.min.css")},
+                  {"uplot_js", assets.url_for("/static/vendor/uplot/uPlot.iife.min.js")},
+                  {"dashboard_js", assets.url_for("/static/js/dashboard.js")}});
     app::Intake intake(st, sealer.value(), clock);
     app::Altcha altcha(sealer.value().subkey("altcha"), st, clock);
     app::WebLimits web_limits(st, clock);
@@ -195,6 +201,10 @@ int serve(const Config& cfg) {
     app::Cases cases(st, sealer.value(), clock, case_settings);
     web::CasePages case_pages(site, cases);
     case_pages.add_routes(router);
+    // Supervisors' audit log and statistics (app/oversight.hpp, web/oversight_pages.hpp).
+    app::Oversight oversight(st, clock);
+    web::OversightPages oversight_pages(site, oversight);
+    oversight_pages.add_routes(router);
     // Partner API (src/api): constructed and routed here.
     app::ApiKeys api_keys(st, clock);
     app::RateLimiter api_limiter(st, clock);
