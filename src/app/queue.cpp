@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include "core/report.hpp"
-#include "crypto/random.hpp"
 #include "store/priority.hpp"
 #include "url/canonicalize.hpp"
 #include "url/defang.hpp"
@@ -15,7 +14,6 @@ namespace {
 using core::errc;
 
 constexpr std::int64_t kDay = 86400;
-constexpr std::string_view kCursorTag = "q1";
 
 std::optional<std::int64_t> parse_int(std::string_view s) {
     std::int64_t v = 0;
@@ -52,16 +50,6 @@ std::string lower_trim(std::string_view s) {
     return out;
 }
 
-// Days from civil (H. Hinnant), proleptic Gregorian.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const auto yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 std::string display_of(const std::string& canonical) {
     auto c = url::canonicalize(canonical);
     if (c) {
@@ -80,60 +68,6 @@ std::string display_of(const std::string& canonical) {
 std::int64_t TriageTargets::seconds_for(std::string_view category) const {
     auto it = hours.find(std::string(category));
     return (it == hours.end() ? 72 : it->second) * 3600;
-}
-
-std::string encode_cursor(const store::QueueCursor& c) {
-    return crypto::base64url_encode(std::string(kCursorTag) + ":" + std::to_string(c.restricted) +
-                                    ":" + std::to_string(c.priority) + ":" + std::to_string(c.id));
-}
-
-core::result<store::QueueCursor> decode_cursor(std::string_view text) {
-    if (text.empty() || text.size() > 96) {
-        return errc::invalid_argument;
-    }
-    auto raw = crypto::base64url_decode(text);
-    if (!raw) {
-        return errc::invalid_argument;
-    }
-    std::string_view s = raw.value();
-    std::vector<std::string_view> parts;
-    while (true) {
-        auto colon = s.find(':');
-        parts.push_back(s.substr(0, colon));
-        if (colon == std::string_view::npos) {
-            break;
-        }
-        s.remove_prefix(colon + 1);
-    }
-    if (parts.size() != 4 || parts[0] != kCursorTag) {
-        return errc::invalid_argument;
-    }
-    auto r = parse_int(parts[1]);
-    auto p = parse_int(parts[2]);
-    auto i = parse_int(parts[3]);
-    if (!r || !p || !i || (*r != 0 && *r != 1) || *i <= 0) {
-        return errc::invalid_argument;
-    }
-    return store::QueueCursor{*r, *p, *i};
-}
-
-std::optional<std::int64_t> parse_day(std::string_view ymd) {
-    if (ymd.size() != 10 || ymd[4] != '-' || ymd[7] != '-') {
-        return std::nullopt;
-    }
-    auto y = parse_int(ymd.substr(0, 4));
-    auto m = parse_int(ymd.substr(5, 2));
-    auto d = parse_int(ymd.substr(8, 2));
-    if (!y || !m || !d || *y < 1970 || *m < 1 || *m > 12 || *d < 1) {
-        return std::nullopt;
-    }
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
-    const int max = kDays[*m - 1] + (*m == 2 && leap ? 1 : 0);
-    if (*d > max) {
-        return std::nullopt;
-    }
-    return days_from_civil(*y, static_cast<unsigned>(*m), static_cast<unsigned>(*d));
 }
 
 Queue::Queue(store::Queue& queue, store::Store& store, const SearchTerms& terms,
