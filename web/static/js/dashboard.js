@@ -41,7 +41,11 @@
       height: 300,
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: false } },
+      scales: {
+        x: { time: false },
+        // Counts: from zero, whole numbers only.
+        y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } },
+      },
       series: series,
       axes: [
         {
@@ -49,14 +53,40 @@
             return splits.map(function (i) { return data.labels[i] || ''; });
           },
         },
-        {},
+        {
+          incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000],
+          values: function (u, splits) {
+            return splits.map(function (v) { return String(Math.round(v)); });
+          },
+        },
       ],
     };
     var plot = new uPlot(opts, columns, el);
+    legend(el, data.series);
     el.setAttribute('data-drawn', '1');
     window.addEventListener('resize', function () {
       plot.setSize({ width: width(), height: 300 });
     });
+  }
+
+  // A plain legend (uPlot's own is a table that would need headers for screen readers; the
+  // chart is hidden from them anyway, the table below it holds the numbers).
+  function legend(el, list) {
+    var ul = document.createElement('ul');
+    ul.className = 'list-inline small mt-2 dashboard-legend';
+    list.forEach(function (s) {
+      var li = document.createElement('li');
+      li.className = 'list-inline-item me-3';
+      var swatch = document.createElement('span');
+      swatch.className = 'd-inline-block me-1 align-middle';
+      swatch.style.width = '1.5em';
+      swatch.style.height = '0';
+      swatch.style.borderTop = '3px solid ' + (COLORS[s.key] || '#333333');
+      li.appendChild(swatch);
+      li.appendChild(document.createTextNode(s.label));
+      ul.appendChild(li);
+    });
+    el.appendChild(ul);
   }
 
   function start() {
