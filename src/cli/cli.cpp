@@ -102,6 +102,24 @@ int user_disable(const Config& cfg, const std::string& name, bool disable) {
     return 0;
 }
 
+int user_reset_2fa(const Config& cfg, const std::string& name) {
+    auto s = open_store(cfg);
+    migrate_or_throw(*s->store);
+    core::SystemClock clock;
+    app::Auth auth(*s->store, clock, {});
+    auto r = auth.reset_second_factor("cli", name);
+    if (!r) {
+        std::cerr << "segnala: "
+                  << (r.error() == core::errc::not_found ? "no such user '" + name + "'"
+                                                         : r.error().message())
+                  << "\n";
+        return 1;
+    }
+    std::cout << "2fa reset: " << name << "\n";
+    std::cerr << "Their sessions are ended; the next login sets up two-step verification again.\n";
+    return 0;
+}
+
 int apikey_add(const Config& cfg, const std::string& name, const std::vector<std::string>& scopes,
                int rate_limit) {
     if (!app::is_valid_api_key_name(name)) {
@@ -263,6 +281,10 @@ int run(int argc, char** argv) {
     auto* user_enable_cmd = user_cmd->add_subcommand("enable", "Enable a disabled operator");
     add_common(user_enable_cmd, common);
     user_enable_cmd->add_option("name", user_name, "user name")->required();
+    auto* user_reset_2fa_cmd = user_cmd->add_subcommand(
+        "reset-2fa", "Forget an operator's second factor and end their sessions");
+    add_common(user_reset_2fa_cmd, common);
+    user_reset_2fa_cmd->add_option("name", user_name, "user name")->required();
 
     auto* audit_cmd = app.add_subcommand("audit", "Audit log");
     audit_cmd->require_subcommand(1);
@@ -336,6 +358,8 @@ int run(int argc, char** argv) {
             return user_disable(needs_config(), user_name, true);
         if (user_enable_cmd->parsed())
             return user_disable(needs_config(), user_name, false);
+        if (user_reset_2fa_cmd->parsed())
+            return user_reset_2fa(needs_config(), user_name);
         if (audit_verify_cmd->parsed())
             return audit_verify(needs_config());
         if (apikey_add_cmd->parsed()) {

@@ -20,6 +20,7 @@
 #include "app/queue.hpp"
 #include "app/rate_limiter.hpp"
 #include "app/search_terms.hpp"
+#include "app/two_factor.hpp"
 #include "app/web_limits.hpp"
 #include "core/clock.hpp"
 #include "crypto/seal.hpp"
@@ -32,6 +33,7 @@
 #include "store/postgres/postgres_database.hpp"
 #include "store/queue.hpp"
 #include "store/sqlite/sqlite_database.hpp"
+#include "web/access_pages.hpp"
 #include "web/case_pages.hpp"
 #include "web/oversight_pages.hpp"
 #include "web/queue_pages.hpp"
@@ -210,6 +212,10 @@ int serve(const Config& cfg) {
     app::RateLimiter api_limiter(st, clock);
     api::Api partner_api(intake, api_keys, client_keys, api_limiter, clock);
     partner_api.add_routes(router);
+    // Second factor, account and admin pages (app/two_factor.hpp, web/access_pages.hpp).
+    app::TwoFactor two_factor(auth, st, sealer.value(), clock);
+    web::AccessPages access_pages(site, two_factor, api_keys);
+    access_pages.add_routes(router);
     router.add("GET", "/static/{path...}", assets.handler(), {.run_inline = true});
     http::Metrics metrics;
     metrics.add_collector([&st] { return store_metrics(st); });

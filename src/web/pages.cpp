@@ -42,7 +42,8 @@ http::Response Site::login_submit(Page& p) {
         return render(p, 422, "login", std::move(data));
     }
     std::int64_t retry_after = 0;
-    auto r = auth_.login(username, password, keys_.key(p.req.client_address), &retry_after);
+    auto r = auth_.login(username, password, keys_.key(p.req.client_address), &retry_after,
+                         p.req.headers.get("User-Agent").value_or(""));
     if (!r) {
         if (r.error() == errc::rate_limited) {
             data["error"] =
@@ -60,8 +61,9 @@ http::Response Site::login_submit(Page& p) {
     }
     // A fresh session id on every login: nothing set before it is ever accepted after it.
     p.set_cookies.push_back(cookie(kSessionCookie, r.value().session_token, -1, true, "Strict", p));
-    return http::Response::redirect(
-        r.value().principal.must_change_password ? "/backoffice/password" : "/backoffice");
+    // The session is half-open: the second factor (enrolment or a code) comes next, then
+    // the forced password change if due (access_pages.cpp).
+    return http::Response::redirect("/backoffice/2fa");
 }
 
 http::Response Site::logout(Page& p) {

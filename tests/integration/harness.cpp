@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -15,6 +16,8 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "crypto/totp.hpp"
 
 namespace segnala::testing {
 namespace {
@@ -356,27 +359,60 @@ std::string login_body(const std::string& csrf, const std::string& user, const s
            "&password=" + form_encode(pw);
 }
 
-/// Password step, then the forced change when the server asks for it.
-void password_steps(Client& c, Operator& op) {
+void change_password(Client& c, Operator& op) {
+    auto form = c.get("/backoffice/password");
+    const std::string fresh = forced_change_password(op.username);
+    auto r = c.post_form("/backoffice/password",
+                         "_csrf=" + form_encode(hidden_field(form.body, "_csrf")) +
+                             "&current_password=" + form_encode(op.password) + "&new_password=" +
+                             form_encode(fresh) + "&confirm_password=" + form_encode(fresh));
+    if (r.status != 303) {
+        ADD_FAILURE() << "password change of " << op.username << ": " << r.status;
+        return;
+    }
+    op.password = fresh;
+}
+
+/// Password step, then the second factor (enrolment the first time, a fresh code later),
+/// then the forced change when the server asks for it.
+void login_steps(Client& c, Operator& op) {
     auto page = c.get("/backoffice/login");
     auto r = c.post_form("/backoffice/login",
                          login_body(hidden_field(page.body, "_csrf"), op.username, op.password));
-    if (r.status != 303) {
-        ADD_FAILURE() << "login of " << op.username << ": " << r.status << "\n" << r.body;
+    if (r.status != 303 || r.header("location").value_or("") != "/backoffice/2fa") {
+        ADD_FAILURE() << "login of " << op.username << ": " << r.status << " to "
+                      << r.header("location").value_or("") << "\n"
+                      << r.body;
         return;
     }
-    if (r.header("location").value_or("") == "/backoffice/password") {
-        auto form = c.get("/backoffice/password");
-        const std::string fresh = "a long enough passphrase for " + op.username;
-        r = c.post_form("/backoffice/password",
-                        "_csrf=" + form_encode(hidden_field(form.body, "_csrf")) +
-                            "&current_password=" + form_encode(op.password) + "&new_password=" +
-                            form_encode(fresh) + "&confirm_password=" + form_encode(fresh));
-        if (r.status != 303) {
-            ADD_FAILURE() << "password change of " << op.username << ": " << r.status;
+    auto tfa = c.get("/backoffice/2fa");
+    const std::string secret = enrolment_secret(tfa.body);
+    std::string next;
+    if (!secret.empty()) {
+        op.totp_secret = secret;
+        r = post_second_factor(c, next_totp(secret));
+        if (r.status != 200 || r.body.find("tfa-recovery-codes") == std::string::npos) {
+            ADD_FAILURE() << "2fa enrolment of " << op.username << ": " << r.status << "\n"
+                          << r.body;
             return;
         }
-        op.password = fresh;
+        next = r.body.find("href=\"/backoffice/password\"") != std::string::npos
+                   ? "/backoffice/password"
+                   : "/backoffice";
+    } else {
+        if (op.totp_secret.empty()) {
+            ADD_FAILURE() << "2fa of " << op.username << ": enrolled, but no secret known";
+            return;
+        }
+        r = post_second_factor(c, next_totp(op.totp_secret));
+        if (r.status != 303) {
+            ADD_FAILURE() << "2fa code of " << op.username << ": " << r.status << "\n" << r.body;
+            return;
+        }
+        next = r.header("location").value_or("");
+    }
+    if (next == "/backoffice/password") {
+        change_password(c, op);
     }
 }
 
@@ -397,19 +433,66 @@ Operator login_new_operator(Client& c, const TestDatabase& db, const std::string
         return op;
     }
     op.password = r.out.substr(pw + 10, r.out.find('\n', pw) - pw - 10);
-    password_steps(c, op);
+    login_steps(c, op);
     return op;
 }
 
 Operator login_first_admin(Client& c, const Server& server) {
     Operator op{"admin", server.admin_password(), ""};
-    password_steps(c, op);
+    login_steps(c, op);
     return op;
 }
 
 void login_again(Client& c, const Operator& op) {
     Operator copy = op;
-    password_steps(c, copy);
+    login_steps(c, copy);
+}
+
+std::string forced_change_password(const std::string& username) {
+    return "a long enough passphrase for " + username;
+}
+
+std::string enrolment_secret(const std::string& html) {
+    const std::string marker = "id=\"tfa-secret\">";
+    auto pos = html.find(marker);
+    if (pos == std::string::npos) {
+        return {};
+    }
+    pos += marker.size();
+    std::string out;
+    for (char ch : html.substr(pos, html.find('<', pos) - pos)) {
+        if (ch != ' ') {
+            out += ch;
+        }
+    }
+    return out;
+}
+
+std::string next_totp(const std::string& secret_base32) {
+    static std::mutex mu;
+    static std::map<std::string, std::int64_t> last_used;
+    std::lock_guard lock(mu);
+    const std::string secret = crypto::base32_decode(secret_base32).value();
+    std::int64_t& last = last_used.try_emplace(secret_base32, -1).first->second;
+    for (;;) {
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
+        const std::int64_t step = crypto::totp_step(now);
+        // This step or the next one: both stay within the server's ±1 window even when its
+        // clock moves on to the next step before the request arrives.
+        if (last < step + 1) {
+            last = std::max(step, last + 1);
+            return crypto::hotp(secret, static_cast<std::uint64_t>(last));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+}
+
+HttpResult post_second_factor(Client& c, const std::string& code) {
+    auto page = c.get("/backoffice/2fa");
+    return c.post_form("/backoffice/2fa", "_csrf=" + form_encode(hidden_field(page.body, "_csrf")) +
+                                              "&code=" + form_encode(code));
 }
 
 std::string csrf_of(Client& c, const std::string& page) {

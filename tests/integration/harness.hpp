@@ -111,8 +111,19 @@ Operator login_new_operator(Client& c, const TestDatabase& db, const std::string
                             const std::string& role, bool csam = false);
 /// The same for the first admin created by `server` (its one-time password).
 Operator login_first_admin(Client& c, const Server& server);
+/// The password the helpers above choose at the forced change for `username`.
+std::string forced_change_password(const std::string& username);
 /// Logs an existing operator in again on `c` (password and second factor).
 void login_again(Client& c, const Operator& op);
+/// The base32 secret shown on the enrolment page (spaces removed), "" when absent.
+std::string enrolment_secret(const std::string& html);
+/// A TOTP code of `secret_base32` for a time step this process has not used for that secret
+/// yet and that the server accepts (its step or the next: within ±1). Waits for the next
+/// 30-second step only when both are used. Each call consumes the step it returns.
+std::string next_totp(const std::string& secret_base32);
+/// Posts `code` to /backoffice/2fa with the CSRF token of the 2FA page.
+HttpResult post_second_factor(Client& c, const std::string& code);
+
 /// The CSRF token to send with the next form (from a back-office page's hidden field).
 std::string csrf_of(Client& c, const std::string& page = "/backoffice/account");
 
