@@ -2,6 +2,7 @@
 // every page, screenshots on failure, and the real `segnala serve` on an ephemeral port.
 // Packages resolve from web/node_modules (run `npm ci` in web/ first; tests/e2e/run does).
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -292,4 +293,93 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
     },
     stop,
   };
+}
+
+/** Decodes RFC 4648 base32 (spaces and padding ignored). */
+export function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of String(text).replace(/[\s=]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(ch);
+    if (v < 0) throw new Error(`not base32: ${ch}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) of a base32 secret at time step `step`. */
+export function totpAt(secretBase32, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+const usedSteps = new Map();
+
+/**
+ * A TOTP code the server accepts and this process has not used yet for the secret: the current
+ * step or the next one (the server allows ±1 and takes each step once). Waits for the next
+ * 30-second step only when both are used.
+ */
+export async function nextTotp(secretBase32) {
+  const key = String(secretBase32).replace(/\s/g, '');
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30);
+    const last = usedSteps.get(key) ?? -1;
+    if (last < now + 1) {
+      const step = Math.max(now, last + 1);
+      usedSteps.set(key, step);
+      return totpAt(key, step);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Logs an operator in through the real pages: password, then the second factor (enrolment
+ * with a code computed here when the page shows a secret, else a fresh code of `totpSecret`),
+ * then the forced password change to `newPassword` when the server asks for it. `onPage(label)`
+ * runs on each step's page (e.g. an axe check). Returns the TOTP secret (base32, no spaces).
+ */
+export async function loginOperator(page, baseUrl, { username, password, newPassword, totpSecret, onPage } = {}) {
+  const step = async (label) => {
+    if (onPage) await onPage(label);
+  };
+  await page.goto(new URL('/backoffice/login', baseUrl).href);
+  await page.locator('[name="username"]').fill(username);
+  await page.locator('[name="password"]').fill(password);
+  await clickAndWaitForNavigation(page, page.locator('form:has([name="password"]) [type="submit"]'));
+  if (new URL(page.url()).pathname !== '/backoffice/2fa') {
+    throw new Error(`login of ${username}: expected the second-factor page, got ${page.url()}`);
+  }
+  let secret = totpSecret ? String(totpSecret).replace(/\s/g, '') : '';
+  const enrolling = (await page.locator('#tfa-secret').count()) > 0;
+  if (enrolling) {
+    await step('2fa-enrol');
+    secret = (await page.locator('#tfa-secret').innerText()).replace(/\s/g, '');
+  } else {
+    await step('2fa-code');
+    if (!secret) throw new Error(`login of ${username}: enrolled, but no TOTP secret given`);
+  }
+  await page.locator('[name="code"]').fill(await nextTotp(secret));
+  await clickAndWaitForNavigation(page, page.locator('form:has([name="code"]) [type="submit"]'));
+  if (enrolling) {
+    await page.locator('.tfa-recovery-codes').waitFor();
+    await step('2fa-recovery');
+    await clickAndWaitForNavigation(page, page.locator('a.btn-primary[href^="/backoffice"]'));
+  }
+  if (new URL(page.url()).pathname === '/backoffice/password') {
+    if (!newPassword) throw new Error(`login of ${username}: password change asked, no newPassword`);
+    await step('password');
+    await page.locator('[name="current_password"]').fill(password);
+    await page.locator('[name="new_password"]').fill(newPassword);
+    await page.locator('[name="confirm_password"]').fill(newPassword);
+    await clickAndWaitForNavigation(page, page.locator('form:has([name="new_password"]) [type="submit"]'));
+  }
+  return secret;
 }
