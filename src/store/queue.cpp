@@ -16,16 +16,35 @@ using core::errc;
 constexpr const char* kColumns =
     "SELECT c.id, c.category, c.status, c.status_at, c.canonical_url, c.host, "
     "c.registrable_domain, c.report_count, c.first_seen, c.last_seen, c.signals, c.priority, "
-    "c.restricted, c.assigned_to, COALESCE(o.username, ''), c.first_triage_at "
-    "FROM cases c LEFT JOIN operators o ON o.id = c.assigned_to";
+    "c.restricted, c.assigned_to, COALESCE(o.username, ''), c.first_triage_at ";
+constexpr const char* kFrom = "FROM cases c LEFT JOIN operators o ON o.id = c.assigned_to";
 
-// The cases of the reports whose terms match: every case the report has a URL in.
-constexpr const char* kTextSqlite =
-    "c.id IN (SELECT ru.case_id FROM report_search JOIN report_urls ru "
-    "ON ru.report_id = report_search.rowid WHERE report_search MATCH {})";
-constexpr const char* kTextPostgres =
+// Full-text search has two plans, chosen by how many reports match (counted up to
+// Queue::common_matches_): a selective query drives from the index (its cases, then sorted); a
+// common one walks the queue in rank order and checks each case (every case the report has a URL
+// in). Either way a page costs about the same whatever the word; SQLite, which has no
+// statistics here, is told the join order.
+constexpr const char* kMatchCountSqlite =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM report_search WHERE report_search MATCH $1 LIMIT {})";
+constexpr const char* kMatchCountPostgres =
+    "SELECT COUNT(*) FROM (SELECT 1 FROM report_search WHERE tsv @@ to_tsquery('simple', $1) "
+    "LIMIT {}) m";
+constexpr const char* kFromMatchesSqlite =
+    "FROM (SELECT DISTINCT ru.case_id AS id FROM report_search JOIN report_urls ru "
+    "ON ru.report_id = report_search.rowid WHERE report_search MATCH {}) m "
+    "CROSS JOIN cases c ON c.id = m.id LEFT JOIN operators o ON o.id = c.assigned_to";
+constexpr const char* kInMatchesPostgres =
     "c.id IN (SELECT ru.case_id FROM report_search s JOIN report_urls ru "
     "ON ru.report_id = s.report_id WHERE s.tsv @@ to_tsquery('simple', {}))";
+constexpr const char* kExistsSqlite =
+    "EXISTS (SELECT 1 FROM report_urls ru JOIN report_search "
+    "ON report_search.rowid = ru.report_id WHERE ru.case_id = c.id AND report_search MATCH {})";
+constexpr const char* kExistsPostgres =
+    "EXISTS (SELECT 1 FROM report_urls ru JOIN report_search s ON s.report_id = ru.report_id "
+    "WHERE ru.case_id = c.id AND s.tsv @@ to_tsquery('simple', {}))";
+// A domain's cases are few next to the queue: look them up by domain, then sort.
+constexpr const char* kFromDomainSqlite =
+    "FROM cases c INDEXED BY cases_domain LEFT JOIN operators o ON o.id = c.assigned_to";
 
 constexpr const char* kCaseForAction =
     "SELECT status, assigned_to, first_triage_at, restricted, open FROM cases "
@@ -111,8 +130,30 @@ core::result<std::string> text_expression(const std::vector<std::vector<std::str
     return out;
 }
 
-/// The filter's conditions other than restricted and the cursor.
-core::result<void> add_filters(Where& w, const QueueFilter& f, Dialect d) {
+/// How a query reads the cases: FROM clause, plus the text condition when it is one.
+struct Plan {
+    std::string from = kFrom;
+    std::string text_param;  ///< "$n" of the text expression when the query has one
+};
+
+/// The filter's conditions other than restricted and the cursor, and the plan that reads
+/// them. `common`: the text query matches many reports (see kCommonMatches).
+core::result<Plan> add_filters(Where& w, const QueueFilter& f, Dialect d, bool common) {
+    Plan plan;
+    const bool sqlite = d == Dialect::sqlite;
+    if (!f.text.empty()) {
+        SEGNALA_TRY(expr, text_expression(f.text, d));
+        const std::string param = w.param(expr);
+        if (common) {
+            w.add(fmt::format(fmt::runtime(sqlite ? kExistsSqlite : kExistsPostgres), param));
+        } else if (sqlite) {
+            plan.from = fmt::format(fmt::runtime(kFromMatchesSqlite), param);
+        } else {
+            w.add(fmt::format(fmt::runtime(kInMatchesPostgres), param));
+        }
+    } else if (sqlite && !f.registrable_domain.empty()) {
+        plan.from = kFromDomainSqlite;
+    }
     if (f.status.empty()) {
         w.add("c.open = 1");
     } else {
@@ -134,12 +175,18 @@ core::result<void> add_filters(Where& w, const QueueFilter& f, Dialect d) {
     if (f.assigned_to > 0) {
         w.add("c.assigned_to = " + w.param(f.assigned_to));
     }
-    if (!f.text.empty()) {
-        SEGNALA_TRY(expr, text_expression(f.text, d));
-        w.add(fmt::format(fmt::runtime(d == Dialect::sqlite ? kTextSqlite : kTextPostgres),
-                          w.param(expr)));
+    return plan;
+}
+
+/// Whether the text query matches at least `common_matches` reports.
+core::result<bool> is_common(Tx& tx, const QueueFilter& f, int common_matches) {
+    if (f.text.empty()) {
+        return false;
     }
-    return core::success();
+    SEGNALA_TRY(expr, text_expression(f.text, tx.dialect()));
+    const char* sql = tx.dialect() == Dialect::sqlite ? kMatchCountSqlite : kMatchCountPostgres;
+    SEGNALA_TRY(rows, tx.query(fmt::format(fmt::runtime(sql), common_matches), {expr}));
+    return rows.int64(0, 0) >= common_matches;
 }
 
 QueueRow to_row(const Rows& r, std::size_t i) {
@@ -200,19 +247,20 @@ core::result<QueuePage> Queue::list(const QueueFilter& f) {
     }
     return db_.read_as<QueuePage>([&](Tx& tx) -> core::result<QueuePage> {
         QueuePage page;
+        SEGNALA_TRY(common, is_common(tx, f, common_matches_));
         for (int seg : segments) {
             const int want = limit + 1 - static_cast<int>(page.rows.size());
             if (want <= 0) {
                 break;
             }
             Where w;
+            SEGNALA_TRY(plan, add_filters(w, f, tx.dialect(), common));
             w.add("c.restricted = " + w.param(seg));
-            SEGNALA_TRYV(add_filters(w, f, tx.dialect()));
             if (f.after && f.after->restricted == seg) {
                 w.add("(c.priority, c.id) < (" + w.param(f.after->priority) + ", " +
                       w.param(f.after->id) + ")");
             }
-            const std::string sql = std::string(kColumns) + w.sql() +
+            const std::string sql = std::string(kColumns) + plan.from + w.sql() +
                                     " ORDER BY c.priority DESC, c.id DESC LIMIT " +
                                     std::to_string(want);
             SEGNALA_TRY(rows, tx.query(sql, std::span<const Value>(w.params())));
@@ -232,11 +280,12 @@ core::result<QueuePage> Queue::list(const QueueFilter& f) {
 core::result<std::int64_t> Queue::count(const QueueFilter& f) {
     return db_.read_as<std::int64_t>([&](Tx& tx) -> core::result<std::int64_t> {
         Where w;
+        SEGNALA_TRY(common, is_common(tx, f, common_matches_));
+        SEGNALA_TRY(plan, add_filters(w, f, tx.dialect(), common));
         if (!f.include_restricted) {
             w.add("c.restricted = 0");
         }
-        SEGNALA_TRYV(add_filters(w, f, tx.dialect()));
-        SEGNALA_TRY(rows, tx.query("SELECT COUNT(*) FROM cases c" + w.sql(),
+        SEGNALA_TRY(rows, tx.query("SELECT COUNT(*) " + plan.from + w.sql(),
                                    std::span<const Value>(w.params())));
         return rows.int64(0, 0);
     });

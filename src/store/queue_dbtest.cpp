@@ -1,6 +1,7 @@
 // The triage queue on every backend: ranking, keyset pages across inserts, filters, full-text
 // search, CSAM invisible without the permission (lists, counts, search, actions), bulk actions
 // with their case events and audit entries.
+#include <algorithm>
 #include <set>
 
 #include "store/dbtest_support.hpp"
@@ -208,6 +209,47 @@ TEST_P(QueueTest, FullTextFindsUrlWordsAndHashedDescriptionWords) {
     }
     f.text = {{}};
     EXPECT_EQ(queue_->list(f).error(), errc::invalid_argument);
+}
+
+TEST_P(QueueTest, CommonWordsAreSearchedByWalkingTheQueueWithTheSameResults) {
+    std::vector<std::int64_t> with_word;
+    for (int i = 0; i < 12; ++i) {
+        const auto id = file("http://e.example/" + std::to_string(i), i % 3 ? "spam" : "csam",
+                             100 + i, i % 2 ? "common rare" + std::to_string(i) : "common");
+        if (i % 2) {
+            with_word.push_back(id);
+        }
+    }
+    for (int threshold : {1000, 3}) {  // selective plan, then the walking plan
+        queue_->set_common_matches_for_test(threshold);
+        QueueFilter f;
+        f.text = {{"common"}};
+        EXPECT_EQ(queue_->count(f).value(), 8) << threshold;
+        f.include_restricted = true;
+        EXPECT_EQ(queue_->count(f).value(), 12) << threshold;
+        f.limit = 5;
+        std::vector<std::int64_t> all;
+        while (true) {
+            auto p = queue_->list(f).value();
+            for (const auto& r : p.rows) {
+                all.push_back(r.id);
+            }
+            if (!p.next) {
+                break;
+            }
+            f.after = p.next;
+        }
+        EXPECT_EQ(all.size(), 12u) << threshold;
+        f = {};
+        f.text = {{"common"}, {"rare1", "rare3", "rare5", "rare7", "rare9", "rare11"}};
+        f.include_restricted = true;
+        auto ids_found = ids(f);
+        std::sort(ids_found.begin(), ids_found.end());
+        EXPECT_EQ(ids_found, with_word) << threshold;
+        f.category = "spam";
+        f.registrable_domain = "example.com";
+        EXPECT_EQ(ids(f).size(), 4u) << threshold;
+    }
 }
 
 TEST_P(QueueTest, SearchFindsEveryCaseOfAMultiUrlReport) {
