@@ -206,7 +206,8 @@ void generate(const std::string& path, int cases, const app::SearchTerms& terms)
     }
     sq.exec("COMMIT");
     sq.exec("INSERT INTO report_search(report_search) VALUES ('optimize')");
-    sq.exec("ANALYZE");
+    // No ANALYZE: production databases have no statistics either, and the queue's plans must
+    // not depend on them.
 }
 
 struct Timing {
@@ -273,6 +274,9 @@ int main(int argc, char** argv) {
     std::int64_t n_reports = 0;
     {
         Sqlite sq(path);
+        if (sq.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'") == 1) {
+            sq.exec("DELETE FROM sqlite_stat1");  // left by an earlier version of this bench
+        }
         n_cases = sq.scalar("SELECT COUNT(*) FROM cases");
         n_reports = sq.scalar("SELECT COUNT(*) FROM reports");
     }
@@ -326,6 +330,8 @@ int main(int argc, char** argv) {
                                  {.category = "phishing", .q = url_word}, op, iterations));
     timings.push_back(
         time_query("search: description word", queue, {.q = text_word}, op, iterations));
+    timings.push_back(time_query("search: fraud + word of every URL (example)", queue,
+                                 {.category = "fraud", .q = "example"}, op, iterations));
     timings.push_back(time_query("filter: busiest domain (" + busy_domain + ")", queue,
                                  {.domain = busy_domain}, op, iterations));
     timings.push_back(time_query("filter: assigned to me", queue, {.mine = "1"}, op, iterations));
