@@ -208,6 +208,26 @@ TEST_P(Oversight, AuditFiltersPagesVerificationAndHostileInput) {
     auto cli = run_segnala({"audit", "verify", "--database", db.url()});
     EXPECT_EQ(cli.exit_code, 0) << cli.out << cli.err;
 
+    // Text a supervisor typed lands in the log (the filter of an audit.browse entry) and is
+    // shown again: inert on the page and defused in the CSV.
+    const std::string payload =
+        R"p(<img src=x onerror=alert(1)><script>alert(2)</script><svg onload=alert(3)>)p"
+        R"p(<a href="javascript:alert(4)">x</a>)p";
+    auto typed = sup.get("/backoffice/audit?object=" + form_encode("=" + payload));
+    EXPECT_EQ(typed.status, 200);
+    auto shown = sup.get("/backoffice/audit?action=audit.browse");
+    ASSERT_EQ(shown.status, 200);
+    for (const char* raw : {"<img src=x", "<script>alert", "<svg onload",
+                            "<a href=\"javascript:", "<a href=\\\"javascript:"}) {
+        EXPECT_FALSE(has(shown.body, raw)) << raw;
+        EXPECT_FALSE(has(typed.body, raw)) << raw;
+    }
+    EXPECT_TRUE(has(shown.body, "&lt;img src=x onerror=alert(1)&gt;"));
+    EXPECT_FALSE(std::regex_search(shown.body, std::regex(R"(<[^>]*\son[a-z]+\s*=)")));
+    auto typed_csv = sup.get("/backoffice/audit.csv?action=audit.browse");
+    EXPECT_TRUE(has(typed_csv.body, "<img src=x"));  // CSV is data, served as an attachment
+    EXPECT_TRUE(has(typed_csv.header("content-disposition").value_or(""), "attachment"));
+
     // Oversight pages change nothing: a POST is not routed (405), and has no CSRF bypass.
     EXPECT_NE(sup.post_form("/backoffice/audit", "x=1").status, 200);
 }
