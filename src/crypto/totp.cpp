@@ -115,7 +115,7 @@ std::string new_totp_secret() {
     return random_bytes(kTotpSecretBytes);
 }
 
-std::string hotp(std::string_view secret, std::uint64_t counter, int digits) {
+std::string hotp(std::string_view secret, std::uint64_t counter, int digits, TotpHash hash) {
     std::array<unsigned char, 8> msg{};
     for (int i = 7; i >= 0; --i) {
         msg[static_cast<std::size_t>(i)] = static_cast<unsigned char>(counter & 0xff);
@@ -123,8 +123,11 @@ std::string hotp(std::string_view secret, std::uint64_t counter, int digits) {
     }
     std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
     unsigned int mac_len = 0;
-    HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()), msg.data(), msg.size(),
-         mac.data(), &mac_len);
+    const EVP_MD* md = hash == TotpHash::sha256   ? EVP_sha256()
+                       : hash == TotpHash::sha512 ? EVP_sha512()
+                                                  : EVP_sha1();
+    HMAC(md, secret.data(), static_cast<int>(secret.size()), msg.data(), msg.size(), mac.data(),
+         &mac_len);
     // RFC 4226 §5.3 dynamic truncation.
     const unsigned offset = mac[mac_len - 1] & 0x0f;
     const std::uint32_t binary = (static_cast<std::uint32_t>(mac[offset] & 0x7f) << 24) |
@@ -146,8 +149,8 @@ std::int64_t totp_step(std::int64_t unix_time) noexcept {
     return step;
 }
 
-std::string totp(std::string_view secret, std::int64_t unix_time, int digits) {
-    return hotp(secret, static_cast<std::uint64_t>(totp_step(unix_time)), digits);
+std::string totp(std::string_view secret, std::int64_t unix_time, int digits, TotpHash hash) {
+    return hotp(secret, static_cast<std::uint64_t>(totp_step(unix_time)), digits, hash);
 }
 
 std::optional<std::int64_t> verify_totp(std::string_view secret, std::string_view code,

@@ -27,16 +27,20 @@ inline constexpr std::size_t kTotpSecretBytes = 20;
 /// A new random TOTP secret (kTotpSecretBytes raw bytes). Thread-safe.
 [[nodiscard]] std::string new_totp_secret();
 
+/// The HMAC of HOTP/TOTP. Operators' second factors use SHA-1 (what every authenticator app
+/// supports); SHA-256 and SHA-512 are there for RFC 6238's other test vectors and for partners.
+enum class TotpHash { sha1, sha256, sha512 };
+
 /// RFC 4226 HOTP value of `counter`, zero-padded to `digits` (6..9).
 [[nodiscard]] std::string hotp(std::string_view secret, std::uint64_t counter,
-                               int digits = kTotpDigits);
+                               int digits = kTotpDigits, TotpHash hash = TotpHash::sha1);
 
 /// The time step of `unix_time`: floor((unix_time - 0) / 30).
 [[nodiscard]] std::int64_t totp_step(std::int64_t unix_time) noexcept;
 
-/// RFC 6238 TOTP value at `unix_time` (SHA-1, 30 s steps, T0 = 0).
+/// RFC 6238 TOTP value at `unix_time` (SHA-1 unless told, 30 s steps, T0 = 0).
 [[nodiscard]] std::string totp(std::string_view secret, std::int64_t unix_time,
-                               int digits = kTotpDigits);
+                               int digits = kTotpDigits, TotpHash hash = TotpHash::sha1);
 
 /// Checks a typed code (spaces ignored) against the steps of `unix_now` ± `window` and returns
 /// the matched step, or nullopt. Steps <= `last_used_step` are never accepted: store the

@@ -1,5 +1,6 @@
 #include "crypto/totp.hpp"
 
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,22 @@ TEST(Totp, Rfc6238AppendixBSha1EightDigits) {
     };
     for (const auto& [t, code] : vectors) {
         EXPECT_EQ(totp(kRfcSecret, t, 8), code) << t;
+    }
+}
+
+// RFC 6238 appendix B: the SHA-256 and SHA-512 seeds are the ASCII digits repeated to 32 and
+// 64 bytes.
+TEST(Totp, Rfc6238AppendixBSha256AndSha512) {
+    const std::string seed32 = "12345678901234567890123456789012";
+    const std::string seed64 = "1234567890123456789012345678901234567890123456789012345678901234";
+    const std::vector<std::tuple<std::int64_t, std::string, std::string>> vectors = {
+        {59, "46119246", "90693936"},         {1111111109, "68084774", "25091201"},
+        {1111111111, "67062674", "99943326"}, {1234567890, "91819424", "93441116"},
+        {2000000000, "90698825", "38618901"}, {20000000000, "77737706", "47863826"},
+    };
+    for (const auto& [t, sha256, sha512] : vectors) {
+        EXPECT_EQ(totp(seed32, t, 8, TotpHash::sha256), sha256) << t;
+        EXPECT_EQ(totp(seed64, t, 8, TotpHash::sha512), sha512) << t;
     }
 }
 
