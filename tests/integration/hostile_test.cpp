@@ -226,7 +226,7 @@ TEST_P(Hostile, ReporterPayloadsAreInertOnEveryOperatorPage) {
                      {"description", p},
                      {"contact", "vittima@example.org"}};
     std::vector<FilePart> files = {{"<img src=x onerror=alert(1)>.png", "image/png", tiny_png()},
-                                   {"\"><script>alert(1)</script>.png", "image/png", tiny_png()}};
+                                   {"%22><script>alert(1)</script>.png", "image/png", tiny_png()}};
     const std::string code = file_report(server.base_url(), fields, files);
     ASSERT_FALSE(code.empty());
     // A contact is an e-mail address or a phone number: a payload there is refused at intake.
