@@ -259,6 +259,15 @@ core::result<AuditListing> Oversight::audit(const Principal& who, const AuditFil
     if (!who.at_least("supervisor")) {
         return errc::permission_denied;
     }
+    SEGNALA_TRY(out, read_audit(who, filter, limit));
+    if (out.errors.empty()) {
+        SEGNALA_TRYV(record(who, "audit.browse", "audit", filter_json(filter).dump()));
+    }
+    return out;
+}
+
+core::result<AuditListing> Oversight::read_audit(const Principal& who, const AuditFilter& filter,
+                                                 int limit) {
     AuditListing out;
     store::AuditQuery q;
     q.limit = limit;
@@ -278,7 +287,6 @@ core::result<AuditListing> Oversight::audit(const Principal& who, const AuditFil
         out.rows.push_back({std::move(e), it == names.end() ? std::string() : it->second});
     }
     out.next_before = page.next_before;
-    SEGNALA_TRYV(record(who, "audit.browse", "audit", filter_json(filter).dump()));
     return out;
 }
 
@@ -286,8 +294,7 @@ core::result<std::string> Oversight::audit_csv(const Principal& who, const Audit
     if (!who.at_least("supervisor")) {
         return errc::permission_denied;
     }
-    AuditFilter f = filter;
-    SEGNALA_TRY(listing, audit(who, f, kAuditCsvRows));
+    SEGNALA_TRY(listing, read_audit(who, filter, kAuditCsvRows));
     if (!listing.errors.empty()) {
         return errc::invalid_argument;
     }
@@ -317,7 +324,9 @@ core::result<store::AuditVerification> Oversight::verify(const Principal& who) {
     return v;
 }
 
-core::result<Dashboard> Oversight::figures(const Principal& who) {
+core::result<Dashboard> Oversight::figures(const Principal& who,
+                                           std::optional<DashboardTable> only) {
+    const auto wanted = [&](DashboardTable t) { return !only || *only == t; };
     Dashboard d;
     d.generated_at = clock_.now_unix();
     d.includes_csam = who.may_see_csam();
@@ -341,7 +350,36 @@ core::result<Dashboard> Oversight::figures(const Principal& who) {
         d.days.push_back(std::move(row));
     }
     auto& db = store_.database();
-    SEGNALA_TRY(hours, store::reports_per_hour(db, start, end, d.includes_csam));
+    if (wanted(DashboardTable::daily)) {
+        SEGNALA_TRYV(fill_days(d, day_index, start, end));
+    }
+    if (wanted(DashboardTable::status)) {
+        SEGNALA_TRY(statuses, store::open_cases_by_status(db, d.includes_csam));
+        for (auto s : {core::Status::received, core::Status::in_review, core::Status::confirmed}) {
+            store::StatusCount sc{std::string(core::to_string(s)), 0};
+            for (const auto& got : statuses) {
+                if (got.status == sc.status) {
+                    sc.cases = got.cases;
+                }
+            }
+            d.open_by_status.push_back(std::move(sc));
+        }
+    }
+    if (wanted(DashboardTable::triage)) {
+        SEGNALA_TRY(triage, store::triage_times(db, start, d.includes_csam));
+        d.triage = std::move(triage);
+    }
+    if (wanted(DashboardTable::domains)) {
+        SEGNALA_TRY(domains, store::top_domains(db, kTopDomains, d.includes_csam));
+        d.top_domains = std::move(domains);
+    }
+    return d;
+}
+
+core::result<void> Oversight::fill_days(Dashboard& d,
+                                        const std::map<std::string, std::size_t>& day_index,
+                                        std::int64_t start, std::int64_t end) {
+    SEGNALA_TRY(hours, store::reports_per_hour(store_.database(), start, end, d.includes_csam));
     for (const auto& h : hours) {
         // Rome's offset is whole hours, so an hour never straddles two of its days.
         auto it = day_index.find(rome_day(h.hour * 3600));
@@ -356,28 +394,14 @@ core::result<Dashboard> Oversight::figures(const Principal& who) {
         row.reports[static_cast<std::size_t>(col - d.categories.begin())] += h.reports;
         row.total += h.reports;
     }
-    SEGNALA_TRY(statuses, store::open_cases_by_status(db, d.includes_csam));
-    for (auto s : {core::Status::received, core::Status::in_review, core::Status::confirmed}) {
-        store::StatusCount sc{std::string(core::to_string(s)), 0};
-        for (const auto& got : statuses) {
-            if (got.status == sc.status) {
-                sc.cases = got.cases;
-            }
-        }
-        d.open_by_status.push_back(std::move(sc));
-    }
-    SEGNALA_TRY(triage, store::triage_times(db, start, d.includes_csam));
-    d.triage = std::move(triage);
-    SEGNALA_TRY(domains, store::top_domains(db, kTopDomains, d.includes_csam));
-    d.top_domains = std::move(domains);
-    return d;
+    return core::success();
 }
 
 core::result<Dashboard> Oversight::dashboard(const Principal& who) {
     if (!who.at_least("supervisor")) {
         return errc::permission_denied;
     }
-    SEGNALA_TRY(d, figures(who));
+    SEGNALA_TRY(d, figures(who, std::nullopt));
     SEGNALA_TRYV(record(who, "dashboard.view", "dashboard",
                         nlohmann::json{{"csam", d.includes_csam}}.dump()));
     return d;
@@ -387,7 +411,7 @@ core::result<std::string> Oversight::dashboard_csv(const Principal& who, Dashboa
     if (!who.at_least("supervisor")) {
         return errc::permission_denied;
     }
-    SEGNALA_TRY(d, figures(who));
+    SEGNALA_TRY(d, figures(who, table));
     std::string csv;
     switch (table) {
         case DashboardTable::daily: {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,7 +114,12 @@ class Oversight {
     /// Turns the typed filter into a store query; errors as in audit().
     core::result<std::vector<FieldError>> resolve(const AuditFilter& f, const Principal& who,
                                                   store::AuditQuery& q);
-    core::result<Dashboard> figures(const Principal& who);
+    core::result<AuditListing> read_audit(const Principal& who, const AuditFilter& filter,
+                                          int limit);
+    /// The dashboard, or only the table `only` of it.
+    core::result<Dashboard> figures(const Principal& who, std::optional<DashboardTable> only);
+    core::result<void> fill_days(Dashboard& d, const std::map<std::string, std::size_t>& day_index,
+                                 std::int64_t start, std::int64_t end);
 
     store::Store& store_;
     const core::Clock& clock_;

@@ -188,7 +188,9 @@ TEST_F(OversightTest, BadFiltersAreFieldErrorsAndReadNothing) {
 TEST_F(OversightTest, CsvExportIsSafeAndAudited) {
     ASSERT_TRUE(store_->append_audit(
         {clock_.now_micros(), "system", "x.test", "=cmd|' /C calc'!A0", R"({"a":"b,c"})"}));
+    const auto before = log().size();
     auto csv = oversight_->audit_csv(who("supervisor"), {.action = "x."}).value();
+    EXPECT_EQ(log().size(), before + 1);  // the export, not a browse too
     EXPECT_EQ(csv.substr(0, csv.find("\r\n")), "seq,time,actor,username,action,object,detail,hash");
     EXPECT_NE(csv.find(",'=cmd|' /C calc'!A0,"), std::string::npos) << csv;
     EXPECT_NE(csv.find("2026-07-15 14:00:00"), std::string::npos);
