@@ -48,6 +48,11 @@ async function visit(page, target, expectedStatus = 200) {
 async function desktopA11y(page, label) {
   await page.setViewportSize({ width: 1280, height: 800 });
   await checkA11y(page, `${label}-desktop`);
+  // SEGNALA_SCREENSHOTS=docs/screenshots refreshes the README's pictures of these pages.
+  const dir = process.env.SEGNALA_SCREENSHOTS;
+  if (dir && ['queue', 'case-confirmed', 'dashboard', '2fa-enrol'].includes(label)) {
+    await page.screenshot({ path: path.join(dir, `backoffice-${label}.png`) });
+  }
 }
 
 test('an operator enrols 2FA, finds a fresh report in the queue and confirms it', async () => {
