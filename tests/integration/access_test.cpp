@@ -394,6 +394,29 @@ TEST_P(Access, SessionIdSetBeforeLoginIsNeverAcceptedAfterIt) {
               "/backoffice/login");
 }
 
+TEST_P(Access, HostileUserAgentIsInertOnTheSessionPages) {
+    TestDatabase db(GetParam());
+    Server server(db);
+    Client a(server.base_url());
+    login_first_admin(a, server);
+    Client x(server.base_url());
+    const std::string payload = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    auto page = x.get("/backoffice/login");
+    auto r = x.post_form("/backoffice/login",
+                         login_body(hidden_field(page.body, "_csrf"), "admin", "wrong password"),
+                         {"User-Agent: " + payload});
+    EXPECT_EQ(r.status, 401);
+    Operator admin{"admin", forced_change_password("admin"), ""};
+    auto ok = x.post_form("/backoffice/login",
+                          login_body(hidden_field(page.body, "_csrf"), "admin", admin.password),
+                          {"User-Agent: " + payload});
+    ASSERT_EQ(ok.status, 303);
+    const std::string html = a.get("/backoffice/admin/sessions").body;
+    EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+    EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+    EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Access, ::testing::ValuesIn(backends()),
                          [](const auto& info) { return info.param; });
 
