@@ -19,9 +19,16 @@ constexpr const char* kReportsPerHourNoCsam =
     "AND c.restricted = 0 AND c.category <> 'csam' "
     "GROUP BY r.category, r.created_at / 3600 ORDER BY hour, r.category";
 
-constexpr const char* kOpenByStatus =
-    "SELECT status, COUNT(*) FROM cases WHERE open = 1 AND merged_into = 0 "
-    "AND ($1 = 1 OR (restricted = 0 AND category <> 'csam')) GROUP BY status";
+// Open = an open status and not merged (merging closes a case: open = 0). Counting by status
+// reads only the (status, restricted, …) index; the few merged cases are then taken off.
+// `restricted` marks CSAM cases (intake keeps it with the category).
+constexpr const char* kByOpenStatus =
+    "SELECT status, COUNT(*) FROM cases WHERE status IN ('received', 'in_review', 'confirmed') "
+    "AND ($1 = 1 OR restricted = 0) GROUP BY status";
+constexpr const char* kMergedByOpenStatus =
+    "SELECT status, COUNT(*) FROM cases WHERE merged_into > 0 "
+    "AND status IN ('received', 'in_review', 'confirmed') AND ($1 = 1 OR restricted = 0) "
+    "GROUP BY status";
 
 constexpr const char* kTriageCounts =
     "SELECT category, CAST(SUM(CASE WHEN first_triage_at > 0 THEN 1 ELSE 0 END) AS BIGINT), "
@@ -35,11 +42,15 @@ constexpr const char* kTriageMiddle =
     "WHERE first_seen >= $1 AND merged_into = 0 AND first_triage_at > 0 AND category = $2 "
     "AND ($3 = 1 OR restricted = 0) ORDER BY waited LIMIT $4 OFFSET $5";
 
+// Counted from (registrable_domain, open, restricted) alone, so an index on those columns
+// answers it without reading the table; the report totals are summed for the top ones only.
 constexpr const char* kTopDomains =
-    "SELECT registrable_domain, COUNT(*) AS n, CAST(SUM(report_count) AS BIGINT) FROM cases "
-    "WHERE open = 1 AND merged_into = 0 AND registrable_domain <> '' "
-    "AND ($1 = 1 OR (restricted = 0 AND category <> 'csam')) "
+    "SELECT registrable_domain, COUNT(*) AS n FROM cases "
+    "WHERE open = 1 AND registrable_domain <> '' AND ($1 = 1 OR restricted = 0) "
     "GROUP BY registrable_domain ORDER BY n DESC, registrable_domain LIMIT $2";
+constexpr const char* kDomainReports =
+    "SELECT CAST(SUM(report_count) AS BIGINT) FROM cases "
+    "WHERE registrable_domain = $1 AND open = 1 AND ($2 = 1 OR restricted = 0)";
 
 }  // namespace
 
@@ -58,12 +69,22 @@ core::result<std::vector<HourCount>> reports_per_hour(Database& db, std::int64_t
 }
 
 core::result<std::vector<StatusCount>> open_cases_by_status(Database& db, bool include_csam) {
+    const int csam = include_csam ? 1 : 0;
     return db.read_as<std::vector<StatusCount>>(
         [&](Tx& tx) -> core::result<std::vector<StatusCount>> {
-            SEGNALA_TRY(rows, tx.query(kOpenByStatus, {include_csam ? 1 : 0}));
+            SEGNALA_TRY(rows, tx.query(kByOpenStatus, {csam}));
+            SEGNALA_TRY(merged, tx.query(kMergedByOpenStatus, {csam}));
             std::vector<StatusCount> out;
             for (std::size_t i = 0; i < rows.size(); ++i) {
-                out.push_back({rows.text(i, 0), rows.int64(i, 1)});
+                StatusCount sc{rows.text(i, 0), rows.int64(i, 1)};
+                for (std::size_t j = 0; j < merged.size(); ++j) {
+                    if (merged.text(j, 0) == sc.status) {
+                        sc.cases -= merged.int64(j, 1);
+                    }
+                }
+                if (sc.cases > 0) {
+                    out.push_back(std::move(sc));
+                }
             }
             return out;
         });
@@ -103,10 +124,14 @@ core::result<std::vector<DomainCount>> top_domains(Database& db, int limit, bool
     }
     return db.read_as<std::vector<DomainCount>>(
         [&](Tx& tx) -> core::result<std::vector<DomainCount>> {
-            SEGNALA_TRY(rows, tx.query(kTopDomains, {include_csam ? 1 : 0, limit}));
+            const int csam = include_csam ? 1 : 0;
+            SEGNALA_TRY(rows, tx.query(kTopDomains, {csam, limit}));
             std::vector<DomainCount> out;
             for (std::size_t i = 0; i < rows.size(); ++i) {
-                out.push_back({rows.text(i, 0), rows.int64(i, 1), rows.int64(i, 2)});
+                DomainCount d{rows.text(i, 0), rows.int64(i, 1), 0};
+                SEGNALA_TRY(reports, tx.query(kDomainReports, {d.domain, csam}));
+                d.reports = reports.empty() ? 0 : reports.int64(0, 0);
+                out.push_back(std::move(d));
             }
             return out;
         });

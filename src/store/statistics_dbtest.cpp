@@ -28,7 +28,9 @@ class StatisticsTest : public testing::BackendTest {
                           std::int64_t first_triage_at = 0, std::int64_t reports = 1,
                           std::int64_t merged_into = 0) {
         ++cases_;
-        const bool open = status == "received" || status == "in_review" || status == "confirmed";
+        // As the store keeps it: merging a case closes it (open = 0), its status stays.
+        const bool open = merged_into == 0 &&
+                          (status == "received" || status == "in_review" || status == "confirmed");
         sql("INSERT INTO cases (url_hash, canonical_url, host, registrable_domain, category, "
             "status, status_at, report_count, first_seen, last_seen, priority, open, restricted, "
             "first_triage_at, merged_into) VALUES ('h" +
