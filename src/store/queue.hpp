@@ -120,12 +120,12 @@ class Queue {
     /// malformed reason. Blocks until COMMIT.
     [[nodiscard]] core::result<BulkOutcome> apply(const BulkRequest& r);
 
-    /// Reports a text query must match to be searched by walking the queue (default 2000).
+    /// Reports a text query must match to be searched by walking the queue (default 15000).
     void set_common_matches_for_test(int n) { common_matches_ = n; }
 
   private:
     Database& db_;
-    int common_matches_ = 2000;
+    int common_matches_ = 15000;
 };
 
 /// True when `token` is 1–64 characters of [a-z0-9] (what search tokens may be).
