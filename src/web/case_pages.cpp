@@ -205,7 +205,8 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
                            {"urls", urls},
                            {"attachments", atts},
                            {"has_attachments", !atts.empty()},
-                           {"from_merged", r.via_case != c.id ? r.via_case : 0},
+                           {"from_merged", r.via_case},
+                           {"is_from_merged", r.via_case != c.id},
                            {"splittable", r.via_case == c.id && cv.reports.size() > 1},
                            {"unreadable", r.unreadable}});
     }

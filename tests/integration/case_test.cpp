@@ -272,6 +272,7 @@ TEST_P(CasePage, MergeUndoSplitAndLink) {
     login_new_operator(c, db, "marco", "analyst");
     const std::string page_a = "/backoffice/cases/" + a;
     const std::string page_b = "/backoffice/cases/" + b;
+    EXPECT_FALSE(contains(c.get(page_a).body, "dal caso unito"));
     auto bad = c.post_form(page_b + "/merge", with_csrf(c, page_b, "target=zzz"));
     EXPECT_EQ(bad.status, 422);
     auto merged = c.post_form(page_b + "/merge", with_csrf(c, page_b, "target=" + a));
@@ -281,6 +282,7 @@ TEST_P(CasePage, MergeUndoSplitAndLink) {
     auto target = c.get(page_a);
     EXPECT_TRUE(contains(target.body, b1));
     EXPECT_TRUE(contains(target.body, a1));
+    EXPECT_TRUE(contains(target.body, "dal caso unito #" + b));
     ASSERT_EQ(c.post_form(page_a + "/action", with_csrf(c, page_a, "action=confirm")).status, 303);
     Client citizen(server.base_url());
     EXPECT_EQ(json::parse(citizen.get("/api/v1/reports/" + b1).body)["status"], "confirmed");
