@@ -42,11 +42,13 @@ constexpr const char* kTriageMiddle =
     "WHERE first_seen >= $1 AND merged_into = 0 AND first_triage_at > 0 AND category = $2 "
     "AND ($3 = 1 OR restricted = 0) ORDER BY waited LIMIT $4 OFFSET $5";
 
-// Counted from (registrable_domain, open, restricted) alone, so an index on those columns
-// answers it without reading the table; the report totals are summed for the top ones only.
+// Counted from (registrable_domain, open, restricted) alone, so that the queue's index
+// cases_queue_domain (migration 4) answers it without reading the table; the report totals are
+// summed for the top ones only. `+open` keeps SQLite from preferring the (open, …) index, which
+// would read every open case's row; on PostgreSQL it is the same comparison.
 constexpr const char* kTopDomains =
     "SELECT registrable_domain, COUNT(*) AS n FROM cases "
-    "WHERE open = 1 AND registrable_domain <> '' AND ($1 = 1 OR restricted = 0) "
+    "WHERE registrable_domain > '' AND +open = 1 AND ($1 = 1 OR restricted = 0) "
     "GROUP BY registrable_domain ORDER BY n DESC, registrable_domain LIMIT $2";
 constexpr const char* kDomainReports =
     "SELECT CAST(SUM(report_count) AS BIGINT) FROM cases "
