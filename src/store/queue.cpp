@@ -42,9 +42,12 @@ constexpr const char* kExistsSqlite =
 constexpr const char* kExistsPostgres =
     "EXISTS (SELECT 1 FROM report_urls ru JOIN report_search s ON s.report_id = ru.report_id "
     "WHERE ru.case_id = c.id AND s.tsv @@ to_tsquery('simple', {}))";
-// A domain's cases in rank order (migration 4), whatever the statistics say.
-constexpr const char* kFromDomainSqlite =
-    "FROM cases c INDEXED BY cases_queue_domain LEFT JOIN operators o ON o.id = c.assigned_to";
+// SQLite has no statistics here, so it is told which index reads the filtered queue in rank
+// order (migrations 3 and 4); PostgreSQL's planner has them.
+std::string from_indexed_by(const char* index) {
+    return std::string("FROM cases c INDEXED BY ") + index +
+           " LEFT JOIN operators o ON o.id = c.assigned_to";
+}
 
 constexpr const char* kCaseForAction =
     "SELECT status, assigned_to, first_triage_at, restricted, open FROM cases "
@@ -151,8 +154,17 @@ core::result<Plan> add_filters(Where& w, const QueueFilter& f, Dialect d, bool c
         } else {
             w.add(fmt::format(fmt::runtime(kInMatchesPostgres), param));
         }
-    } else if (sqlite && !f.registrable_domain.empty()) {
-        plan.from = kFromDomainSqlite;
+    }
+    if (sqlite && (f.text.empty() || common)) {
+        if (!f.registrable_domain.empty()) {
+            plan.from = from_indexed_by("cases_queue_domain");
+        } else if (!f.status.empty()) {
+            plan.from = from_indexed_by("cases_queue_status");
+        } else if (!f.category.empty()) {
+            plan.from = from_indexed_by("cases_queue_category");
+        } else if (f.assigned_to > 0) {
+            plan.from = from_indexed_by("cases_queue_assigned");
+        }
     }
     if (f.status.empty()) {
         w.add("c.open = 1");
