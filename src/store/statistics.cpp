@@ -1,5 +1,9 @@
 #include "store/statistics.hpp"
 
+#include <algorithm>
+#include <map>
+#include <utility>
+
 #include "store/database.hpp"
 
 namespace segnala::store {
@@ -25,22 +29,19 @@ constexpr const char* kReportsPerHourNoCsam =
 constexpr const char* kByOpenStatus =
     "SELECT status, COUNT(*) FROM cases WHERE status IN ('received', 'in_review', 'confirmed') "
     "AND ($1 = 1 OR restricted = 0) GROUP BY status";
+// Grouping by an expression keeps SQLite on the merged_into index (few rows) instead of walking
+// a status index to save the GROUP BY sort.
 constexpr const char* kMergedByOpenStatus =
-    "SELECT status, COUNT(*) FROM cases WHERE merged_into > 0 "
-    "AND status IN ('received', 'in_review', 'confirmed') AND ($1 = 1 OR restricted = 0) "
-    "GROUP BY status";
+    "SELECT status || '' AS s, COUNT(*) FROM cases WHERE merged_into > 0 "
+    "AND ($1 = 1 OR restricted = 0) GROUP BY s";
 
-constexpr const char* kTriageCounts =
-    "SELECT category, CAST(SUM(CASE WHEN first_triage_at > 0 THEN 1 ELSE 0 END) AS BIGINT), "
-    "CAST(SUM(CASE WHEN first_triage_at > 0 THEN 0 ELSE 1 END) AS BIGINT) FROM cases "
+// One pass over the window (the first_seen index); counts and medians are computed here, so the
+// window is read once rather than once per category (percentile_cont has no SQLite
+// counterpart anyway).
+constexpr const char* kTriageWindow =
+    "SELECT category, first_triage_at, first_triage_at - first_seen FROM cases "
     "WHERE first_seen >= $1 AND merged_into = 0 "
-    "AND ($2 = 1 OR (restricted = 0 AND category <> 'csam')) GROUP BY category ORDER BY category";
-// The middle value(s) by offset: one code path for both backends (PostgreSQL's
-// percentile_cont has no SQLite counterpart).
-constexpr const char* kTriageMiddle =
-    "SELECT first_triage_at - first_seen AS waited FROM cases "
-    "WHERE first_seen >= $1 AND merged_into = 0 AND first_triage_at > 0 AND category = $2 "
-    "AND ($3 = 1 OR restricted = 0) ORDER BY waited LIMIT $4 OFFSET $5";
+    "AND ($2 = 1 OR (restricted = 0 AND category <> 'csam'))";
 
 // Counted from (registrable_domain, open, restricted) alone, so that the queue's index
 // cases_queue_domain (migration 4) answers it without reading the table; the report totals are
@@ -94,30 +95,36 @@ core::result<std::vector<StatusCount>> open_cases_by_status(Database& db, bool i
 
 core::result<std::vector<TriageTime>> triage_times(Database& db, std::int64_t since,
                                                    bool include_csam) {
-    const int csam = include_csam ? 1 : 0;
-    return db.read_as<std::vector<TriageTime>>([&](Tx& tx)
-                                                   -> core::result<std::vector<TriageTime>> {
-        SEGNALA_TRY(counts, tx.query(kTriageCounts, {since, csam}));
-        std::vector<TriageTime> out;
-        for (std::size_t i = 0; i < counts.size(); ++i) {
-            TriageTime t;
-            t.category = counts.text(i, 0);
-            t.cases = counts.int64(i, 1);
-            t.untriaged = counts.int64(i, 2);
-            if (t.cases > 0) {
-                const std::int64_t take = t.cases % 2 == 0 ? 2 : 1;
-                const std::int64_t skip = (t.cases - 1) / 2;
-                SEGNALA_TRY(mid, tx.query(kTriageMiddle, {since, t.category, csam, take, skip}));
-                std::int64_t sum = 0;
-                for (std::size_t j = 0; j < mid.size(); ++j) {
-                    sum += mid.int64(j, 0);
+    return db.read_as<std::vector<TriageTime>>(
+        [&](Tx& tx) -> core::result<std::vector<TriageTime>> {
+            SEGNALA_TRY(rows, tx.query(kTriageWindow, {since, include_csam ? 1 : 0}));
+            std::map<std::string, std::pair<std::vector<std::int64_t>, std::int64_t>> by_category;
+            for (std::size_t i = 0; i < rows.size(); ++i) {
+                auto& [waits, untriaged] = by_category[rows.text(i, 0)];
+                if (rows.int64(i, 1) > 0) {
+                    waits.push_back(rows.int64(i, 2));
+                } else {
+                    ++untriaged;
                 }
-                t.median_seconds = mid.empty() ? 0 : sum / static_cast<std::int64_t>(mid.size());
             }
-            out.push_back(std::move(t));
-        }
-        return out;
-    });
+            std::vector<TriageTime> out;
+            for (auto& [category, entry] : by_category) {
+                auto& [waits, untriaged] = entry;
+                TriageTime t{category, static_cast<std::int64_t>(waits.size()), 0, untriaged};
+                if (!waits.empty()) {
+                    const auto mid = waits.begin() + static_cast<std::ptrdiff_t>(waits.size() / 2);
+                    std::nth_element(waits.begin(), mid, waits.end());
+                    t.median_seconds = *mid;
+                    if (waits.size() % 2 == 0) {
+                        // The mean of the two middle values: the lower one is the largest below.
+                        const auto lower = *std::max_element(waits.begin(), mid);
+                        t.median_seconds = (lower + *mid) / 2;
+                    }
+                }
+                out.push_back(std::move(t));
+            }
+            return out;
+        });
 }
 
 core::result<std::vector<DomainCount>> top_domains(Database& db, int limit, bool include_csam) {
