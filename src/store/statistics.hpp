@@ -45,7 +45,8 @@ struct DomainCount {
                                                                     std::int64_t to,
                                                                     bool include_csam);
 
-/// Open cases (not merged into another) per status, in no particular order. Blocks.
+/// Open cases (not merged into another) per status, in no particular order; statuses with no
+/// case are absent. Blocks.
 [[nodiscard]] core::result<std::vector<StatusCount>> open_cases_by_status(Database& db,
                                                                           bool include_csam);
 
