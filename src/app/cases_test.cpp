@@ -86,6 +86,11 @@ class CasesTest : public ::testing::Test {
     std::unique_ptr<Cases> cases_;
 };
 
+CaseAction action(std::string a, std::string reason = {}, std::string kind = {},
+                  std::string reference = {}) {
+    return CaseAction{std::move(a), std::move(reason), std::move(kind), std::move(reference)};
+}
+
 TEST(CaseRules, DefangAndTransitions) {
     EXPECT_EQ(defang_text("https://evil.example.com/a.b"), "hxxps://evil[.]example[.]com/a[.]b");
     EXPECT_EQ(defang_text("HTTP://x.y"), "hxxp://x[.]y");
@@ -112,31 +117,34 @@ TEST_F(CasesTest, ViewUnsealsThePersonalDataAndAuditsIt) {
 
 TEST_F(CasesTest, ActionsNeedTheirRoleReasonAndReference) {
     auto r = file("phishing", "https://evil.example.com/a");
-    EXPECT_EQ(cases_->act(who("operator"), r.case_id, {"confirm"}).error(),
+    EXPECT_EQ(cases_->act(who("operator"), r.case_id, action("confirm")).error(),
               errc::permission_denied);
-    auto no_reason = cases_->act(who("analyst"), r.case_id, {"reject", "   "});
+    auto no_reason = cases_->act(who("analyst"), r.case_id, action("reject", "   "));
     ASSERT_TRUE(no_reason);
     ASSERT_EQ(no_reason.value().size(), 1u);
     EXPECT_EQ(no_reason.value()[0].code, "case_reason_required");
     EXPECT_EQ(intake_->status(r.code).value().status, core::Status::received);
 
-    auto no_ref = cases_->act(who("analyst"), r.case_id, {"action_taken", "", "blocklisted", ""});
+    auto no_ref =
+        cases_->act(who("analyst"), r.case_id, action("action_taken", "", "blocklisted", ""));
     ASSERT_TRUE(no_ref);
     EXPECT_EQ(no_ref.value().at(0).code, "case_reference_required");
-    auto bad_kind = cases_->act(who("analyst"), r.case_id, {"action_taken", "", "nuked", "R-1"});
+    auto bad_kind =
+        cases_->act(who("analyst"), r.case_id, action("action_taken", "", "nuked", "R-1"));
     EXPECT_EQ(bad_kind.value().at(0).code, "case_kind_invalid");
 
-    auto ok = cases_->act(who("analyst"), r.case_id, {"confirm"});
+    auto ok = cases_->act(who("analyst"), r.case_id, action("confirm"));
     ASSERT_TRUE(ok);
     EXPECT_TRUE(ok.value().empty());
     EXPECT_EQ(intake_->status(r.code).value().status, core::Status::confirmed);
-    EXPECT_EQ(cases_->act(who("analyst"), r.case_id, {"confirm"}).error(), errc::conflict);
-    ASSERT_TRUE(cases_->act(who("analyst"), r.case_id, {"action_taken", "", "referred", "HOT-9"}));
+    EXPECT_EQ(cases_->act(who("analyst"), r.case_id, action("confirm")).error(), errc::conflict);
+    ASSERT_TRUE(
+        cases_->act(who("analyst"), r.case_id, action("action_taken", "", "referred", "HOT-9")));
     EXPECT_EQ(intake_->status(r.code).value().status, core::Status::action_taken);
     // Reopening is for supervisors, with a reason.
-    EXPECT_EQ(cases_->act(who("analyst"), r.case_id, {"reopen", "again"}).error(),
+    EXPECT_EQ(cases_->act(who("analyst"), r.case_id, action("reopen", "again")).error(),
               errc::permission_denied);
-    ASSERT_TRUE(cases_->act(who("supervisor"), r.case_id, {"reopen", "new evidence"}));
+    ASSERT_TRUE(cases_->act(who("supervisor"), r.case_id, action("reopen", "new evidence")));
     EXPECT_EQ(intake_->status(r.code).value().status, core::Status::in_review);
     auto v = cases_->view(who("analyst"), r.case_id).value();
     EXPECT_EQ(v.record.action_kind, "referred");
@@ -150,7 +158,7 @@ TEST_F(CasesTest, ActionsNeedTheirRoleReasonAndReference) {
 TEST_F(CasesTest, CsamCasesAreInvisibleWithoutThePermissionAndMaskedUntilRevealed) {
     auto r = file("csam", "https://bad.example.net/x");
     EXPECT_EQ(cases_->view(who("admin"), r.case_id).error(), errc::not_found);
-    EXPECT_EQ(cases_->act(who("admin"), r.case_id, {"confirm"}).error(), errc::not_found);
+    EXPECT_EQ(cases_->act(who("admin"), r.case_id, action("confirm")).error(), errc::not_found);
     EXPECT_EQ(cases_->reveal_case(who("admin"), r.case_id).error(), errc::not_found);
     const auto csam = who("analyst", "csam");
     auto masked = cases_->view(csam, r.case_id).value();
@@ -216,7 +224,7 @@ TEST_F(CasesTest, MergeSplitLinkAndNotes) {
     EXPECT_EQ(bad.value().at(0).code, "case_target_invalid");
     ASSERT_TRUE(cases_->merge(who("analyst"), b.case_id, a.case_id));
     EXPECT_EQ(cases_->view(who("analyst"), a.case_id).value().reports.size(), 2u);
-    ASSERT_TRUE(cases_->act(who("analyst"), a.case_id, {"confirm"}));
+    ASSERT_TRUE(cases_->act(who("analyst"), a.case_id, action("confirm")));
     EXPECT_EQ(intake_->status(b.code).value().status, core::Status::confirmed);
     ASSERT_TRUE(cases_->unmerge(who("analyst"), b.case_id));
     EXPECT_EQ(intake_->status(b.code).value().status, core::Status::received);
