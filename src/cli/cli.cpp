@@ -76,10 +76,12 @@ int user_list(const Config& cfg) {
         std::cerr << "segnala: " << ops.error().message() << "\n";
         return 1;
     }
-    std::cout << fmt::format("{:<24} {:<12} {:<8} {}\n", "USER", "ROLE", "CSAM", "STATE");
+    std::cout << fmt::format("{:<24} {:<12} {:<8} {:<8} {}\n", "USER", "ROLE", "CSAM", "2FA",
+                             "STATE");
     for (const auto& op : ops.value()) {
-        std::cout << fmt::format("{:<24} {:<12} {:<8} {}\n", op.username, op.role,
+        std::cout << fmt::format("{:<24} {:<12} {:<8} {:<8} {}\n", op.username, op.role,
                                  op.permissions.find("csam") != std::string::npos ? "yes" : "no",
+                                 op.totp_enrolled_at > 0 ? "yes" : "no",
                                  op.disabled ? "disabled" : "active");
     }
     return 0;

@@ -29,7 +29,7 @@ constexpr const char* kPing = "SELECT 1";
 
 constexpr const char* kOperatorColumns =
     "SELECT id, username, role, permissions, password_hash, must_change_password, disabled, "
-    "created_at, last_login_at, failed_logins, locked_until FROM operators ";
+    "created_at, last_login_at, failed_logins, locked_until, totp_enrolled_at FROM operators ";
 constexpr const char* kInsertOperator =
     "INSERT INTO operators (username, role, permissions, password_hash, must_change_password, "
     "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
@@ -83,6 +83,7 @@ Operator operator_from(const Rows& r, std::size_t i) {
     o.last_login_at = r.int64(i, 8);
     o.failed_logins = static_cast<int>(r.int64(i, 9));
     o.locked_until = r.int64(i, 10);
+    o.totp_enrolled_at = r.int64(i, 11);
     return o;
 }
 

@@ -28,8 +28,9 @@ struct Operator {
     bool disabled = false;
     std::int64_t created_at = 0;  ///< unix seconds
     std::int64_t last_login_at = 0;
-    int failed_logins = 0;          ///< consecutive failures since the last success
-    std::int64_t locked_until = 0;  ///< unix seconds; 0 = not locked
+    int failed_logins = 0;              ///< consecutive failures since the last success
+    std::int64_t locked_until = 0;      ///< unix seconds; 0 = not locked
+    std::int64_t totp_enrolled_at = 0;  ///< second factor enrolled since; 0 = not enrolled
 };
 
 struct NewOperator {

@@ -40,6 +40,8 @@ http::Response AccessPages::operators_page(Page& p, int status, nlohmann::json e
                         {"role", v.text(p.lang, "role_" + op.role)},
                         {"csam", op.permissions.find("csam") != std::string::npos},
                         {"disabled", op.disabled},
+                        {"tfa_since", format_time(op.totp_enrolled_at)},
+                        {"tfa", op.totp_enrolled_at > 0},
                         {"self", op.id == p.principal->operator_id},
                         {"last_login", format_time(op.last_login_at)}});
     }

@@ -209,9 +209,15 @@ TEST_P(Access, ResetTwoFactorFromTheCommandLine) {
     Operator op = login_new_operator(c, db, "marco.neri", "operator");
     ASSERT_FALSE(op.totp_secret.empty());
     ASSERT_EQ(c.get("/backoffice/account").status, 200);
+    const std::regex enrolled("marco\\.neri +operator +no +yes +active");
+    const std::regex not_enrolled("marco\\.neri +operator +no +no +active");
+    EXPECT_TRUE(
+        std::regex_search(run_segnala({"user", "list", "--database", db.url()}).out, enrolled));
     auto reset = run_segnala({"user", "reset-2fa", "marco.neri", "--database", db.url()});
     EXPECT_EQ(reset.exit_code, 0) << reset.err;
     EXPECT_NE(reset.out.find("2fa reset: marco.neri"), std::string::npos);
+    EXPECT_TRUE(
+        std::regex_search(run_segnala({"user", "list", "--database", db.url()}).out, not_enrolled));
     // Their sessions are over; the next login enrols again with a new secret.
     EXPECT_EQ(c.get("/backoffice/account").header("location").value_or(""), "/backoffice/login");
     ASSERT_EQ(password_only(c, "marco.neri", op.password).status, 303);
