@@ -70,6 +70,10 @@ core::result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
         BOOST_OUTCOME_TRYV(c->exec("PRAGMA foreign_keys=ON"));
     } else {
         BOOST_OUTCOME_TRYV(c->exec("PRAGMA query_only=ON"));
+        // Readers map the file instead of a pread per page: the queue's searches touch
+        // thousands of random pages, and system calls are what they would cost (bench/queue).
+        SEGNALA_TRY(mapped, c->run("PRAGMA mmap_size=4294967296", {}));
+        (void)mapped;
     }
     return c;
 }
