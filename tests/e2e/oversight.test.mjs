@@ -1,11 +1,11 @@
-// Journey: a supervisor's oversight pages. The first admin logs in (one-time password, second
-// factor enrolled with a TOTP code computed here, forced password change); two reports arrive
-// through the partner API; the statistics page draws its uPlot chart on a canvas under the real
-// Content-Security-Policy and, like the audit log (filtered and verified), has zero axe
-// violations at 1280x800 — with scripts and, for the dashboard, without them too.
+// Journey: a supervisor's oversight pages. A supervisor added with `segnala user add` logs in
+// (one-time password, second factor enrolled with a TOTP code computed by the test, forced
+// password change: lib.mjs loginOperator); two reports arrive through the partner API; the
+// statistics page draws its uPlot chart on a canvas under the real Content-Security-Policy
+// and, like the audit log (filtered and verified), has zero axe violations at 1280x800 — with
+// scripts and, for the dashboard, without them too.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -14,6 +14,7 @@ import {
   checkA11yWithoutScripts,
   clickAndWaitForNavigation,
   launchBrowser,
+  loginOperator,
   segnalaBinary,
   startServer,
   trackProblems,
@@ -35,29 +36,6 @@ after(async () => {
   await server?.stop();
 });
 
-function base32Decode(text) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
-    const v = alphabet.indexOf(ch);
-    assert.ok(v >= 0, `not base32: ${ch}`);
-    bits += v.toString(2).padStart(5, '0');
-  }
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(bytes);
-}
-
-/** RFC 6238 code (30 s, 6 digits, HMAC-SHA1) for the current time step. */
-function totp(secretBase32) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 1000 / 30)));
-  const mac = createHmac('sha1', base32Decode(secretBase32)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return String(value).padStart(6, '0');
-}
-
 async function visit(page, url, expectedStatus = 200) {
   const response = await page.goto(new URL(url, server.url).href);
   assert.ok(response, `no response for ${url}`);
@@ -65,32 +43,24 @@ async function visit(page, url, expectedStatus = 200) {
   return response;
 }
 
-/** Password, second-factor enrolment, forced password change: ends on /backoffice. */
-async function logInFirstAdmin(page) {
-  const { user, password } = await server.credentials();
-  await visit(page, '/backoffice/login');
-  await page.locator('[name="username"]').fill(user);
-  await page.locator('[name="password"]').fill(password);
-  await clickAndWaitForNavigation(page, page.locator('form:has([name="password"]) [type="submit"]'));
-  assert.match(new URL(page.url()).pathname, /^\/backoffice\/2fa$/);
-  const secret = await page.locator('#tfa-secret').innerText();
-  await page.locator('[name="code"]').fill(totp(secret));
-  await clickAndWaitForNavigation(page, page.locator('form:has([name="code"]) [type="submit"]'));
-  await page.locator('.tfa-recovery-codes').waitFor();
-  await clickAndWaitForNavigation(page, page.locator('a.btn-primary[href^="/backoffice"]'));
-  if (new URL(page.url()).pathname === '/backoffice/password') {
-    await page.locator('[name="current_password"]').fill(password);
-    await page.locator('[name="new_password"]').fill(NEW_PASSWORD);
-    await page.locator('[name="confirm_password"]').fill(NEW_PASSWORD);
-    await clickAndWaitForNavigation(page, page.locator('form:has([name="new_password"]) [type="submit"]'));
-  }
-  assert.match(new URL(page.url()).pathname, /^\/backoffice\/?$/);
+/** A supervisor created with `segnala user add`, as an administrator would; returns its login. */
+function addSupervisor(username) {
+  const add = spawnSync(segnalaBinary(),
+    ['user', 'add', username, '--role', 'supervisor', '--database', database()],
+    { encoding: 'utf8', env: { ...process.env, SEGNALA_DATA_DIR: server.dataDir } });
+  assert.equal(add.status, 0, add.stdout + add.stderr);
+  const password = add.stdout.match(/password: (\S+)/)?.[1];
+  assert.ok(password, `no password in: ${add.stdout}`);
+  return { username, password, newPassword: NEW_PASSWORD };
+}
+
+function database() {
+  return `sqlite:${path.join(server.dataDir, 'db')}`;
 }
 
 function fileReportsThroughTheApi() {
-  const database = `sqlite:${path.join(server.dataDir, 'db')}`;
   const add = spawnSync(segnalaBinary(),
-    ['apikey', 'add', 'e2e-oversight', '--scope', 'reports:write', '--database', database],
+    ['apikey', 'add', 'e2e-oversight', '--scope', 'reports:write', '--database', database()],
     { encoding: 'utf8' });
   assert.equal(add.status, 0, add.stdout + add.stderr);
   const key = add.stdout.match(/(^|\n)key: (sgn_[A-Za-z0-9_-]{43})\n/)?.[2];
@@ -117,7 +87,8 @@ test('supervisor statistics and audit log: chart drawn, accessible, CSV download
   const watch = trackProblems(page);
 
   await withScreenshot(page, 'oversight', async () => {
-    await logInFirstAdmin(page);
+    await loginOperator(page, server.url, addSupervisor('sara'));
+    assert.match(new URL(page.url()).pathname, /^\/backoffice\/?$/);
 
     // Statistics: the chart is a drawn canvas, the table holds the same numbers.
     const response = await visit(page, '/backoffice/dashboard');
