@@ -1,5 +1,6 @@
 // Mustache views and message catalogs: every HTML page is rendered here, HTML-escaped by
-// default; the only raw insertion is a rendered page body into the layout.
+// default. Two raw insertions only: the rendered page body into the layout, and the enrolment
+// QR code (SVG made by app::qr_svg from our own otpauth URI, never from request data).
 #pragma once
 
 #include <filesystem>
