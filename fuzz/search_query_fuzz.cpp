@@ -1,6 +1,6 @@
 // The queue's search-query parser and cursor decoder on arbitrary bytes: every token that can
 // reach the database is 1–64 of [a-z0-9], at most kMaxQueryWords groups, and a cursor either
-// fails cleanly or round-trips.
+// fails cleanly or round-trips; the filter form's dates parse or fail cleanly.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -9,6 +9,7 @@
 
 #include "app/queue.hpp"
 #include "app/search_terms.hpp"
+#include "core/civil_time.hpp"
 
 using namespace segnala;
 
@@ -46,6 +47,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             std::abort();
         }
     }
-    (void)app::parse_day(input);
+    (void)core::rome_midnight(input);
     return 0;
 }

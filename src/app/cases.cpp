@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/civil_time.hpp"
 #include "crypto/seal.hpp"
 #include "url/canonicalize.hpp"
 #include "url/defang.hpp"
@@ -147,11 +148,9 @@ store::AuditEvent Cases::audit(const Principal& who, std::string action, std::st
 }
 
 std::pair<std::int64_t, std::int64_t> Cases::day_and_week_start() const {
-    // Days and weeks in UTC; weeks start on Monday (1970-01-01 was a Thursday).
+    // "Today" and "this week" as the operator lives them: Rome civil time, weeks from Monday.
     const std::int64_t now = clock_.now_unix();
-    const std::int64_t days = now / 86400;
-    const std::int64_t weekday = (days + 3) % 7;
-    return {days * 86400, (days - weekday) * 86400};
+    return {core::rome_day_start(now), core::rome_week_start(now)};
 }
 
 core::result<store::CaseRecord> Cases::visible(const Principal& who, std::int64_t case_id) {

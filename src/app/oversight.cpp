@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/civil_time.hpp"
 #include "core/report.hpp"
 
 namespace segnala::app {
@@ -20,27 +21,14 @@ using core::errc;
 namespace {
 
 using namespace std::chrono;
+using core::rome_datetime;
+using core::rome_day;
+using core::rome_midnight;
 
-/// Parses exactly `n` digits.
-std::optional<int> digits(std::string_view s, std::size_t pos, std::size_t n) {
-    if (pos + n > s.size()) {
-        return std::nullopt;
-    }
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-        if (s[i] < '0' || s[i] > '9') {
-            return std::nullopt;
-        }
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-std::int64_t rome_midnight_of(year_month_day ymd) {
-    const std::int64_t utc_midnight = sys_seconds{sys_days{ymd}}.time_since_epoch().count();
-    // Rome is UTC+1 or UTC+2, and summer time changes at 01:00 UTC (02:00 or 03:00 local), so
-    // the offset at midnight is the one in force three hours earlier.
-    return utc_midnight - rome_offset(utc_midnight - 3 * 3600);
+/// 00:00 in Rome on `ymd`.
+std::int64_t midnight_of(year_month_day ymd) {
+    return core::rome_midnight_of(static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                                  static_cast<unsigned>(ymd.day()));
 }
 
 bool valid_actor_token(std::string_view s) {
@@ -82,50 +70,6 @@ nlohmann::json filter_json(const AuditFilter& f) {
 }
 
 }  // namespace
-
-std::int64_t rome_offset(std::int64_t unix_seconds) {
-    const sys_seconds t{seconds{unix_seconds}};
-    const year y = year_month_day{floor<days>(t)}.year();
-    // EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-    // Sunday of October (Directive 2000/84/EC).
-    const auto change = [&](month m) {
-        return sys_seconds{sys_days{year_month_weekday_last{y, m, weekday_last{Sunday}}}} +
-               hours{1};
-    };
-    return t >= change(March) && t < change(October) ? 7200 : 3600;
-}
-
-std::string rome_day(std::int64_t unix_seconds) {
-    const year_month_day d{
-        floor<days>(sys_seconds{seconds{unix_seconds + rome_offset(unix_seconds)}})};
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
-                       static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-}
-
-std::string rome_datetime(std::int64_t unix_seconds) {
-    const std::int64_t local = unix_seconds + rome_offset(unix_seconds);
-    const std::int64_t in_day = ((local % 86400) + 86400) % 86400;
-    return fmt::format("{} {:02}:{:02}:{:02}", rome_day(unix_seconds), in_day / 3600,
-                       in_day / 60 % 60, in_day % 60);
-}
-
-std::optional<std::int64_t> rome_midnight(std::string_view iso) {
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') {
-        return std::nullopt;
-    }
-    auto y = digits(iso, 0, 4);
-    auto m = digits(iso, 5, 2);
-    auto d = digits(iso, 8, 2);
-    if (!y || !m || !d || *y < 2000 || *y > 2199) {
-        return std::nullopt;
-    }
-    const year_month_day ymd{year{*y}, month{static_cast<unsigned>(*m)},
-                             day{static_cast<unsigned>(*d)}};
-    if (!ymd.ok()) {
-        return std::nullopt;
-    }
-    return rome_midnight_of(ymd);
-}
 
 std::string csv_cell(std::string_view s) {
     std::string cell;
@@ -239,7 +183,7 @@ core::result<std::vector<FieldError>> Oversight::resolve(const AuditFilter& f, c
         if (auto t = rome_midnight(f.to)) {
             const year_month_day next{sys_days{floor<days>(sys_seconds{seconds{*t + 43200}})} +
                                       days{1}};
-            to = rome_midnight_of(next);
+            to = midnight_of(next);
         } else {
             errors.push_back({"to", "audit_bad_date"});
         }
@@ -338,13 +282,12 @@ core::result<Dashboard> Oversight::figures(const Principal& who,
     // The window: the last kDashboardDays days in Rome, today included.
     const auto today = *rome_midnight(rome_day(d.generated_at));
     const year_month_day today_ymd{floor<days>(sys_seconds{seconds{today + 43200}})};
-    const std::int64_t start = rome_midnight_of(sys_days{today_ymd} - days{kDashboardDays - 1});
-    const std::int64_t end = rome_midnight_of(sys_days{today_ymd} + days{1});
+    const std::int64_t start = midnight_of(sys_days{today_ymd} - days{kDashboardDays - 1});
+    const std::int64_t end = midnight_of(sys_days{today_ymd} + days{1});
     std::map<std::string, std::size_t> day_index;
     for (int i = 0; i < kDashboardDays; ++i) {
         DailyRow row;
-        row.day =
-            rome_day(rome_midnight_of(sys_days{today_ymd} - days{kDashboardDays - 1 - i}) + 43200);
+        row.day = rome_day(midnight_of(sys_days{today_ymd} - days{kDashboardDays - 1 - i}) + 43200);
         row.reports.assign(d.categories.size(), 0);
         day_index[row.day] = d.days.size();
         d.days.push_back(std::move(row));

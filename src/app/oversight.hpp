@@ -20,17 +20,6 @@
 
 namespace segnala::app {
 
-// Italian civil time (CET/CEST, EU summer-time rule), for dates shown to operators.
-/// Offset of Europe/Rome from UTC at `unix_seconds`: 3600 or 7200.
-[[nodiscard]] std::int64_t rome_offset(std::int64_t unix_seconds);
-/// "2026-11-29" in Rome.
-[[nodiscard]] std::string rome_day(std::int64_t unix_seconds);
-/// "2026-11-29 10:15:03" in Rome.
-[[nodiscard]] std::string rome_datetime(std::int64_t unix_seconds);
-/// Unix time of 00:00 in Rome on an ISO date "YYYY-MM-DD" (years 2000–2199); nullopt when it
-/// is malformed or not a real date.
-[[nodiscard]] std::optional<std::int64_t> rome_midnight(std::string_view iso_date);
-
 // CSV (RFC 4180, CRLF line ends). A cell starting with = + - @ (or a tab or carriage
 // return) gets a leading apostrophe, so that a spreadsheet never runs it as a formula.
 [[nodiscard]] std::string csv_cell(std::string_view s);

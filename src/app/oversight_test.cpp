@@ -1,4 +1,4 @@
-// Oversight: CSV escaping, Rome civil time, and the use cases over a real SQLite file —
+// Oversight: CSV escaping, and the use cases over a real SQLite file —
 // role checks, filters resolved from usernames, CSAM left out, every use audited.
 #include "app/oversight.hpp"
 
@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/civil_time.hpp"
 #include "store/database.hpp"
 #include "store/sqlite/sqlite_database.hpp"
 #include "store/store.hpp"
@@ -17,6 +18,8 @@
 
 namespace segnala::app {
 namespace {
+
+using core::rome_midnight;
 
 using core::errc;
 
@@ -35,30 +38,6 @@ TEST(OversightCsv, QuotesAndDefusesFormulas) {
     EXPECT_EQ(csv_cell("a=b"), "a=b");
     EXPECT_EQ(csv_line({"a", "b,c", "=d"}), "a,\"b,c\",'=d\r\n");
     EXPECT_EQ(csv_line({}), "\r\n");
-}
-
-TEST(OversightTime, RomeCivilTime) {
-    // 2026-01-15 12:00 UTC is 13:00 in winter; 2026-07-15 12:00 UTC is 14:00 in summer.
-    EXPECT_EQ(rome_datetime(1768478400), "2026-01-15 13:00:00");
-    EXPECT_EQ(rome_datetime(1784116800), "2026-07-15 14:00:00");
-    // 23:30 UTC on 2026-07-15 is already the 16th in Rome.
-    EXPECT_EQ(rome_day(1784158200), "2026-07-16");
-    EXPECT_EQ(rome_offset(1768478400), 3600);
-    EXPECT_EQ(rome_offset(1784116800), 7200);
-    // Midnight in Rome: 23:00 UTC the day before in winter, 22:00 in summer.
-    EXPECT_EQ(rome_midnight("2026-01-15"), 1768431600);
-    EXPECT_EQ(rome_midnight("2026-07-15"), 1784066400);
-    // The days of the clock changes (29 March and 25 October 2026) start at local midnight.
-    EXPECT_EQ(rome_datetime(*rome_midnight("2026-03-29")), "2026-03-29 00:00:00");
-    EXPECT_EQ(rome_datetime(*rome_midnight("2026-03-30")), "2026-03-30 00:00:00");
-    EXPECT_EQ(rome_datetime(*rome_midnight("2026-10-25")), "2026-10-25 00:00:00");
-    EXPECT_EQ(rome_datetime(*rome_midnight("2026-10-26")), "2026-10-26 00:00:00");
-    EXPECT_EQ(*rome_midnight("2026-03-30") - *rome_midnight("2026-03-29"), 23 * 3600);
-    EXPECT_EQ(*rome_midnight("2026-10-26") - *rome_midnight("2026-10-25"), 25 * 3600);
-    for (const char* bad : {"", "2026-1-15", "2026-02-30", "2026-13-01", "1999-01-01", "2026/01/15",
-                            "2026-01-15x", "abcd-ef-gh", "２026-01-15"}) {
-        EXPECT_FALSE(rome_midnight(bad)) << bad;
-    }
 }
 
 TEST(OversightTables, Names) {

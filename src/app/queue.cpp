@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/civil_time.hpp"
 #include "core/report.hpp"
 #include "store/priority.hpp"
 #include "url/canonicalize.hpp"
@@ -12,8 +13,6 @@ namespace segnala::app {
 namespace {
 
 using core::errc;
-
-constexpr std::int64_t kDay = 86400;
 
 std::optional<std::int64_t> parse_int(std::string_view s) {
     std::int64_t v = 0;
@@ -102,25 +101,27 @@ std::vector<FieldError> Queue::parse(const QueueForm& form, const Principal& who
             out.registrable_domain = d;
         }
     }
-    std::optional<std::int64_t> from_day;
-    std::optional<std::int64_t> to_day;
+    // Days as the operator lives them: Rome civil time, the "to" day included.
+    std::optional<std::int64_t> from;
+    std::optional<std::int64_t> to;
     if (!form.from.empty()) {
-        from_day = parse_day(form.from);
-        if (!from_day) {
+        from = core::rome_midnight(form.from);
+        if (!from) {
             errors.push_back({"from", "queue_bad_date"});
         } else {
-            out.seen_from = *from_day * kDay;
+            out.seen_from = *from;
         }
     }
     if (!form.to.empty()) {
-        to_day = parse_day(form.to);
-        if (!to_day) {
+        to = core::rome_midnight(form.to);
+        if (!to) {
             errors.push_back({"to", "queue_bad_date"});
         } else {
-            out.seen_until = (*to_day + 1) * kDay;
+            // The next midnight: days are 23 to 25 hours long.
+            out.seen_until = core::rome_day_start(*to + 30 * 3600);
         }
     }
-    if (from_day && to_day && *from_day > *to_day) {
+    if (from && to && *from > *to) {
         errors.push_back({"to", "queue_bad_range"});
     }
     if (form.mine == "1") {

@@ -99,9 +99,6 @@ inline constexpr const char* kCloseReasons[] = {"duplicate", "not_malicious", "o
 std::string encode_cursor(const store::QueueCursor& c);
 core::result<store::QueueCursor> decode_cursor(std::string_view text);
 
-/// Days since 1970-01-01 of a YYYY-MM-DD date; nullopt when malformed or not a real date.
-std::optional<std::int64_t> parse_day(std::string_view ymd);
-
 class Queue {
   public:
     Queue(store::Queue& queue, store::Store& store, const SearchTerms& terms,

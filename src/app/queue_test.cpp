@@ -26,18 +26,6 @@ TEST(QueueCursor, RoundTripsAndRefusesAnythingElse) {
     }
 }
 
-TEST(QueueDates, ParseDay) {
-    EXPECT_EQ(parse_day("1970-01-01"), 0);
-    EXPECT_EQ(parse_day("2026-11-29"), 20'786);
-    EXPECT_EQ(parse_day("2024-02-29"), 19'782);
-    EXPECT_FALSE(parse_day("2025-02-29"));
-    EXPECT_FALSE(parse_day("2026-13-01"));
-    EXPECT_FALSE(parse_day("2026-1-01"));
-    EXPECT_FALSE(parse_day("29/11/2026"));
-    EXPECT_FALSE(parse_day("1969-12-31"));
-    EXPECT_FALSE(parse_day("+026-11-29"));
-}
-
 TEST(TriageTargets, DefaultsAndOverrides) {
     TriageTargets t;
     EXPECT_EQ(t.seconds_for("csam"), 2 * 3600);

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "web/access_pages.hpp"
+#include "web/report_view.hpp"
 
 namespace segnala::web {
 
@@ -40,10 +41,10 @@ http::Response AccessPages::operators_page(Page& p, int status, nlohmann::json e
                         {"role", v.text(p.lang, "role_" + op.role)},
                         {"csam", op.permissions.find("csam") != std::string::npos},
                         {"disabled", op.disabled},
-                        {"tfa_since", format_time(op.totp_enrolled_at)},
+                        {"tfa_since", format_datetime(op.totp_enrolled_at, p.lang)},
                         {"tfa", op.totp_enrolled_at > 0},
                         {"self", op.id == p.principal->operator_id},
-                        {"last_login", format_time(op.last_login_at)}});
+                        {"last_login", format_datetime(op.last_login_at, p.lang)}});
     }
     nlohmann::json data = with_message(v, p.lang, std::move(extra));
     data["title"] = v.text(p.lang, "admin_operators_title");
@@ -137,8 +138,8 @@ http::Response AccessPages::api_keys_page(Page& p, int status, nlohmann::json ex
                         {"prefix", k.prefix},
                         {"scopes", k.scopes},
                         {"rate_limit", std::to_string(k.rate_limit)},
-                        {"created", format_time(k.created_at)},
-                        {"revoked", format_time(k.revoked_at)},
+                        {"created", format_datetime(k.created_at, p.lang)},
+                        {"revoked", format_datetime(k.revoked_at, p.lang)},
                         {"active", k.revoked_at == 0}});
     }
     nlohmann::json scopes = nlohmann::json::array();
@@ -226,8 +227,8 @@ http::Response AccessPages::sessions_page(Page& p, int status, nlohmann::json ex
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& a : all.value()) {
         rows.push_back({{"username", a.username},
-                        {"started", format_time(a.session.created_at)},
-                        {"last_seen", format_time(a.session.last_seen_at)},
+                        {"started", format_datetime(a.session.created_at, p.lang)},
+                        {"last_seen", format_datetime(a.session.last_seen_at, p.lang)},
                         {"user_agent", a.session.user_agent},
                         {"pending", a.session.mfa_at == 0},
                         {"id", a.session.id_hash},

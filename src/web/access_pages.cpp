@@ -7,21 +7,11 @@
 #include <spdlog/spdlog.h>
 
 #include "http/router.hpp"
+#include "web/report_view.hpp"
 
 namespace segnala::web {
 
 using core::errc;
-
-std::string format_time(std::int64_t t) {
-    if (t <= 0) {
-        return "—";
-    }
-    std::tm tm{};
-    const std::time_t tt = static_cast<std::time_t>(t);
-    gmtime_r(&tt, &tm);
-    return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1,
-                       tm.tm_mday, tm.tm_hour, tm.tm_min);
-}
 
 AccessPages::AccessPages(Site& site, app::TwoFactor& two_factor, app::ApiKeys& api_keys)
     : site_(site), two_factor_(two_factor), api_keys_(api_keys) {}
@@ -164,8 +154,8 @@ http::Response AccessPages::account(Page& p) {
     }
     nlohmann::json sessions = nlohmann::json::array();
     for (const auto& a : mine.value()) {
-        sessions.push_back({{"started", format_time(a.session.created_at)},
-                            {"last_seen", format_time(a.session.last_seen_at)},
+        sessions.push_back({{"started", format_datetime(a.session.created_at, p.lang)},
+                            {"last_seen", format_datetime(a.session.last_seen_at, p.lang)},
                             {"user_agent", a.session.user_agent},
                             {"current", a.session.id_hash == who.session_hash}});
     }
@@ -173,7 +163,7 @@ http::Response AccessPages::account(Page& p) {
                            {"username", who.username},
                            {"role", v.text(p.lang, "role_" + who.role)},
                            {"csam", who.may_see_csam()},
-                           {"tfa_since", format_time(st.value().enrolled_at)},
+                           {"tfa_since", format_datetime(st.value().enrolled_at, p.lang)},
                            {"recovery_left", std::to_string(st.value().recovery_codes_left)},
                            {"sessions", sessions}};
     if (p.req.query_param("changed")) {

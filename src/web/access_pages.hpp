@@ -52,7 +52,4 @@ class AccessPages {
     app::ApiKeys& api_keys_;
 };
 
-/// "2026-11-29 08:56 UTC" for a unix time; "—" for 0.
-std::string format_time(std::int64_t unix_seconds);
-
 }  // namespace segnala::web

@@ -38,19 +38,6 @@ std::int64_t path_id(const Page& p) {
     return 0;
 }
 
-std::string format_time(std::int64_t t, Lang lang) {
-    if (t <= 0) {
-        return "—";
-    }
-    std::time_t tt = static_cast<std::time_t>(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, lang == Lang::it ? "%d/%m/%Y %H:%M UTC" : "%Y-%m-%d %H:%M UTC",
-                  &tm);
-    return buf;
-}
-
 std::string human_size(std::int64_t bytes) {
     if (bytes >= 1024 * 1024) {
         return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
@@ -149,7 +136,7 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
     nlohmann::json kase = {
         {"id", c.id},
         {"status", label("st_", c.status)},
-        {"status_at", format_time(c.status_at, lang)},
+        {"status_at", format_datetime(c.status_at, lang)},
         {"category", label("cat_", c.category)},
         {"display_url", cv.display_url},
         {"host", cv.masked ? std::string("—") : c.host},
@@ -158,8 +145,8 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
         {"signals", signals},
         {"has_signals", !signals.empty()},
         {"report_count", cv.total_reports},
-        {"first_seen", format_time(c.first_seen, lang)},
-        {"last_seen", format_time(c.last_seen, lang)},
+        {"first_seen", format_datetime(c.first_seen, lang)},
+        {"last_seen", format_datetime(c.last_seen, lang)},
         {"assigned", c.assigned_username.empty() ? std::string("—") : c.assigned_username},
         {"action_kind",
          c.action_kind.empty() ? std::string() : v.text(lang, "case_kind_" + c.action_kind)},
@@ -195,7 +182,7 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
         reports.push_back({{"id", r.id},
                            {"code", r.code},
                            {"channel", r.channel},
-                           {"created", format_time(r.created_at, lang)},
+                           {"created", format_datetime(r.created_at, lang)},
                            {"verified", r.verified},
                            {"sender", r.sender},
                            {"subject", r.subject},
@@ -222,14 +209,15 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
                 text += k + ": " + (val.is_string() ? val.get<std::string>() : val.dump());
             }
         }
-        events.push_back({{"at", format_time(e.at, lang)},
+        events.push_back({{"at", format_datetime(e.at, lang)},
                           {"who", e.username.empty() ? std::string("—") : e.username},
                           {"kind", v.text(lang, "case_event_" + e.kind)},
                           {"detail", text}});
     }
     nlohmann::json notes = nlohmann::json::array();
     for (const auto& n : cv.notes) {
-        notes.push_back({{"at", format_time(n.at, lang)}, {"who", n.username}, {"body", n.body}});
+        notes.push_back(
+            {{"at", format_datetime(n.at, lang)}, {"who", n.username}, {"body", n.body}});
     }
     nlohmann::json related = nlohmann::json::array();
     for (const auto& r : cv.related) {

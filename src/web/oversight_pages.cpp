@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/civil_time.hpp"
 #include "http/router.hpp"
 
 namespace segnala::web {
@@ -150,7 +151,7 @@ http::Response OversightPages::audit(Page& p) {
     nlohmann::json rows = nlohmann::json::array();
     for (const auto& r : l.rows) {
         rows.push_back({{"seq", std::to_string(r.entry.seq)},
-                        {"time", app::rome_datetime(r.entry.at / 1'000'000)},
+                        {"time", core::rome_datetime(r.entry.at / 1'000'000)},
                         {"actor", r.entry.actor},
                         {"username", r.actor_name},
                         {"action", r.entry.action},
@@ -237,7 +238,7 @@ http::Response OversightPages::dashboard(Page& p) {
     // cannot end the attribute); the script reads it, no inline script is needed.
     const nlohmann::json chart = {{"labels", day_labels}, {"series", series}};
     nlohmann::json data = {{"title", v.text(p.lang, "ov_dash_title")},
-                           {"generated", app::rome_datetime(d.generated_at)},
+                           {"generated", core::rome_datetime(d.generated_at)},
                            {"csam_included", d.includes_csam},
                            {"categories", categories},
                            {"days", days},

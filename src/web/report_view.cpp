@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "core/civil_time.hpp"
+
 namespace segnala::web {
 
 namespace {
@@ -269,26 +271,21 @@ nlohmann::json receipt_view(const Views& views, Lang lang, const ReceiptSlip& sl
 }
 
 std::string format_date(std::int64_t unix_seconds, Lang lang) {
-    using namespace std::chrono;
-    const sys_seconds t{seconds{unix_seconds}};
-    const year y = year_month_day{floor<days>(t)}.year();
-    // EU summer time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-    // Sunday of October (Directive 2000/84/EC).
-    const auto change = [&](month m) {
-        return sys_seconds{sys_days{year_month_weekday_last{y, m, weekday_last{Sunday}}}} +
-               hours{1};
-    };
-    const bool summer = t >= change(March) && t < change(October);
-    const year_month_day local{floor<days>(t + hours{summer ? 2 : 1})};
-    const unsigned d = static_cast<unsigned>(local.day());
-    const unsigned m = static_cast<unsigned>(local.month());
-    const int yy = static_cast<int>(local.year());
+    const core::RomeTime t = core::rome_time(unix_seconds);
     if (lang == Lang::en) {
         static constexpr std::array<const char*, 12> kMonths = {
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-        return fmt::format("{} {} {}", d, kMonths[m - 1], yy);
+        return fmt::format("{} {} {}", t.day, kMonths[t.month - 1], t.year);
     }
-    return fmt::format("{:02}/{:02}/{}", d, m, yy);
+    return fmt::format("{:02}/{:02}/{}", t.day, t.month, t.year);
+}
+
+std::string format_datetime(std::int64_t unix_seconds, Lang lang) {
+    if (unix_seconds <= 0) {
+        return "—";
+    }
+    const core::RomeTime t = core::rome_time(unix_seconds);
+    return fmt::format("{} {:02}:{:02}", format_date(unix_seconds, lang), t.hour, t.minute);
 }
 
 std::string status_key(core::Status s) {

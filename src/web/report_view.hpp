@@ -57,6 +57,9 @@ nlohmann::json receipt_view(const Views& views, Lang lang, const ReceiptSlip& sl
 
 /// "29/11/2026" (it) or "29 Nov 2026" (en), in Italian civil time (CET/CEST).
 std::string format_date(std::int64_t unix_seconds, Lang lang);
+/// "29/11/2026 11:15" (it) or "29 Nov 2026 11:15" (en), in Italian civil time; "—" for a time
+/// that never happened (0). Every time shown to an operator is written this way.
+std::string format_datetime(std::int64_t unix_seconds, Lang lang);
 
 /// Catalog keys of a status: "st_received", …
 std::string status_key(core::Status s);
