@@ -245,7 +245,8 @@ TEST_P(Access, AccountPageAndLogoutEverywhere) {
     EXPECT_NE(page.body.find("CSAM"), std::string::npos);
     EXPECT_NE(page.body.find("href=\"/backoffice/password\""), std::string::npos);
     EXPECT_NE(page.body.find("action=\"/backoffice/logout-everywhere\""), std::string::npos);
-    EXPECT_NE(page.body.find(" UTC"), std::string::npos);  // 2FA since
+    // 2FA since: a date and time in Rome, dd/mm/yyyy hh:mm.
+    EXPECT_TRUE(std::regex_search(page.body, std::regex(R"(\d{2}/\d{2}/\d{4} \d{2}:\d{2})")));
     // Both sessions listed.
     const std::string rows = page.body.substr(page.body.rfind("<tbody>"));
     std::regex row("<tr><td>");
