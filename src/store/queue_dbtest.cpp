@@ -373,7 +373,9 @@ TEST_P(QueueTest, OverdueCountsUntriagedOpenCasesByCategoryAndOperator) {
     BulkRequest take{BulkAction::take, {a}, me, 300'000'000, true};
     ASSERT_TRUE(queue_->apply(take));
     total = 0;
-    for (const auto& c : queue_->overdue(d, false).value()) {
+    const auto after_take = queue_->overdue(d, false);  // kept: the loop must not outlive it
+    ASSERT_TRUE(after_take);
+    for (const auto& c : after_take.value()) {
         total += c.cases;
     }
     EXPECT_EQ(total, 1);
