@@ -36,6 +36,22 @@ std::string Page::field(std::string_view name) const {
     return {};
 }
 
+std::string url_encode(std::string_view s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            out.push_back(static_cast<char>(c));
+        } else {
+            out.push_back('%');
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    return out;
+}
+
 std::optional<std::string> request_cookie(const http::Request& req, std::string_view name) {
     for (auto header : req.headers.get_all("Cookie")) {
         if (auto v = http::find_cookie(header, name)) {

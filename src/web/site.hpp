@@ -134,6 +134,8 @@ class Site {
 
 /// Picks the language: `?lang=`, then the `lang` cookie, then Accept-Language; Italian by default.
 Lang pick_language(const http::Request& req);
+/// Percent-encodes everything but RFC 3986 unreserved characters (for query strings in links).
+std::string url_encode(std::string_view s);
 /// The value of cookie `name` sent with the request, if any.
 std::optional<std::string> request_cookie(const http::Request& req, std::string_view name);
 
