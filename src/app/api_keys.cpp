@@ -18,6 +18,7 @@ constexpr std::size_t kSecretRandomBytes = 32;
 constexpr std::size_t kMaxKeyNameBytes = 64;
 // "sgn_" + base64url of 32 bytes; anything else is refused before touching the database.
 constexpr std::size_t kSecretLength = 4 + 43;
+constexpr std::size_t kMaxCachedKeys = 10000;
 
 bool is_name_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
@@ -61,7 +62,8 @@ std::string request_fingerprint(std::string_view body) {
     return crypto::sha256_hex(body);
 }
 
-ApiKeys::ApiKeys(store::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
+ApiKeys::ApiKeys(store::Store& store, const core::Clock& clock, int cache_seconds)
+    : store_(store), clock_(clock), cache_micros_(std::int64_t{cache_seconds} * 1'000'000) {}
 
 core::result<CreatedKey> ApiKeys::create(const std::string& actor, const std::string& name,
                                          const std::vector<std::string>& scopes, int rate_limit) {
@@ -110,7 +112,20 @@ core::result<ApiKey> ApiKeys::authenticate(std::string_view bearer_secret) {
     }
     // Looking up by the hash of the secret: the comparison happens on a value the caller
     // cannot steer byte by byte, so there is no timing oracle on the secret itself.
-    auto found = store_.find_api_key(crypto::sha256_hex(bearer_secret));
+    const std::string hash = crypto::sha256_hex(bearer_secret);
+    const std::int64_t now = clock_.now_micros();
+    std::uint64_t generation = 0;
+    if (cache_micros_ > 0) {
+        std::lock_guard lock(cache_mutex_);
+        generation = generation_;
+        if (auto it = cache_.find(hash); it != cache_.end()) {
+            if (now < it->second.until_micros) {
+                return it->second.key;
+            }
+            cache_.erase(it);
+        }
+    }
+    auto found = store_.find_api_key(hash);
     if (!found) {
         if (found.error() == errc::not_found) {
             return errc::unauthenticated;
@@ -119,6 +134,17 @@ core::result<ApiKey> ApiKeys::authenticate(std::string_view bearer_secret) {
     }
     if (found.value().revoked_at > 0) {
         return errc::unauthenticated;
+    }
+    if (cache_micros_ > 0) {
+        std::lock_guard lock(cache_mutex_);
+        if (generation != generation_) {
+            // A revocation finished while this lookup ran: what it read may be stale.
+            return std::move(found).value();
+        }
+        if (cache_.size() >= kMaxCachedKeys) {
+            cache_.clear();  // more live keys than any deployment has: start over
+        }
+        cache_[hash] = Cached{found.value(), now + cache_micros_};
     }
     return std::move(found).value();
 }
@@ -135,9 +161,14 @@ core::result<void> ApiKeys::revoke(const std::string& actor, const std::string& 
         return errc::not_found;
     }
     const nlohmann::json detail = {{"name", name}, {"prefix", it->prefix}};
-    return store_.revoke_api_key(it->id, clock_.now_unix(),
-                                 store::AuditEvent{clock_.now_micros(), actor, "apikey.revoke",
-                                                   "apikey:" + name, detail.dump()});
+    auto revoked =
+        store_.revoke_api_key(it->id, clock_.now_unix(),
+                              store::AuditEvent{clock_.now_micros(), actor, "apikey.revoke",
+                                                "apikey:" + name, detail.dump()});
+    std::lock_guard lock(cache_mutex_);
+    ++generation_;
+    std::erase_if(cache_, [&](const auto& entry) { return entry.second.key.id == it->id; });
+    return revoked;
 }
 
 }  // namespace segnala::app

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -42,9 +44,16 @@ struct CreatedKey {
 };
 
 /// Thread-safe. Every method blocks on the database (call off the I/O threads).
+///
+/// A key that authenticated is remembered for `cache_seconds` (by the hash of its secret), so
+/// that a partner's stream of requests does not read the key table for each one. Revoking
+/// through this object (the admin page) forgets it at once; a revocation made by another
+/// process (`segnala apikey revoke`) takes effect in this one within `cache_seconds`.
 class ApiKeys {
   public:
-    ApiKeys(store::Store& store, const core::Clock& clock);
+    static constexpr int kDefaultCacheSeconds = 2;
+    ApiKeys(store::Store& store, const core::Clock& clock,
+            int cache_seconds = kDefaultCacheSeconds);
 
     /// Errors: invalid_argument (bad name, unknown or no scope, negative rate limit),
     /// conflict (a key with this name exists, revoked ones included), store errors.
@@ -61,8 +70,17 @@ class ApiKeys {
     core::result<void> revoke(const std::string& actor, const std::string& name);
 
   private:
+    struct Cached {
+        ApiKey key;
+        std::int64_t until_micros = 0;
+    };
+
     store::Store& store_;
     const core::Clock& clock_;
+    const std::int64_t cache_micros_;
+    std::mutex cache_mutex_;
+    std::unordered_map<std::string, Cached> cache_;  // by hash of the secret
+    std::uint64_t generation_ = 0;                   // revocations so far
 };
 
 }  // namespace segnala::app

@@ -1,6 +1,7 @@
 // ApiKeys over a real SQLite file: creation, authentication, revocation and their audit.
 #include "app/api_keys.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <random>
@@ -125,6 +126,38 @@ TEST_F(ApiKeysTest, UnknownMalformedAndRevokedAreUnauthenticated) {
     ASSERT_TRUE(keys_->revoke("cli", "isp"));
     EXPECT_EQ(keys_->list().value()[0].revoked_at, revoked_at);
     EXPECT_EQ(keys_->revoke("cli", "nobody").error(), errc::not_found);
+}
+
+TEST_F(ApiKeysTest, RemembersAKeyForAFewSecondsButForgetsARevokedOneAtOnce) {
+    auto c = keys_->create("cli", "partner", {"reports:write"}, 0).value();
+    ASSERT_TRUE(keys_->authenticate(c.secret));
+    // Revoked behind this object's back (another process): still known until the cache ends.
+    const auto id = keys_->list().value()[0].id;
+    ASSERT_TRUE(store_->revoke_api_key(
+        id, clock_.now_unix(),
+        store::AuditEvent{clock_.now_micros(), "cli", "apikey.revoke", "apikey:partner", "{}"}));
+    EXPECT_TRUE(keys_->authenticate(c.secret));
+    clock_.advance(std::chrono::seconds(ApiKeys::kDefaultCacheSeconds));
+    EXPECT_EQ(keys_->authenticate(c.secret).error(), errc::unauthenticated);
+
+    // Revoked through this object: refused on the next request.
+    auto d = keys_->create("cli", "other", {"reports:write"}, 0).value();
+    ASSERT_TRUE(keys_->authenticate(d.secret));
+    ASSERT_TRUE(keys_->revoke("cli", "other"));
+    EXPECT_EQ(keys_->authenticate(d.secret).error(), errc::unauthenticated);
+
+    // Without a cache every request reads the table.
+    ApiKeys uncached(*store_, clock_, 0);
+    auto e = uncached.create("cli", "third", {"reports:write"}, 0).value();
+    ASSERT_TRUE(uncached.authenticate(e.secret));
+    const auto third = uncached.list().value();
+    const auto it =
+        std::find_if(third.begin(), third.end(), [](const ApiKey& k) { return k.name == "third"; });
+    ASSERT_NE(it, third.end());
+    ASSERT_TRUE(store_->revoke_api_key(
+        it->id, clock_.now_unix(),
+        store::AuditEvent{clock_.now_micros(), "cli", "apikey.revoke", "apikey:third", "{}"}));
+    EXPECT_EQ(uncached.authenticate(e.secret).error(), errc::unauthenticated);
 }
 
 TEST_F(ApiKeysTest, ChangesAreAuditedWithoutTheSecret) {

@@ -70,6 +70,34 @@ void BM_ValidateAndSubmit(benchmark::State& state) {
 }
 BENCHMARK(BM_ValidateAndSubmit)->Threads(1)->Threads(8)->Threads(32)->UseRealTime();
 
+// One thread, reports stored 256 to a transaction with new URLs: what the single writer can do
+// when no thread hand-off is involved (the ceiling for any number of clients).
+void BM_SubmitBatch256(benchmark::State& state) {
+    Fixture f;
+    std::vector<Submission> batch(256);
+    long n = 0;
+    for (auto _ : state) {
+        for (auto& s : batch) {
+            ReportForm form;
+            form.category = "phishing";
+            form.urls = {"https://batch-" + std::to_string(n++) + ".example.com/login?x=1"};
+            form.description = "SMS from a fake bank asking to confirm the account";
+            s = {};
+            if (!f.intake->validate(form, s).empty()) {
+                state.SkipWithError("validation failed");
+                return;
+            }
+        }
+        auto out = f.intake->submit_batch(batch, {}, "", "", [](const auto&) { return ""; });
+        if (!out) {
+            state.SkipWithError("submit failed");
+            return;
+        }
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<long>(batch.size()));
+}
+BENCHMARK(BM_SubmitBatch256)->UseRealTime();
+
 void BM_ValidateOnly(benchmark::State& state) {
     Fixture f;
     ReportForm form;

@@ -145,6 +145,11 @@ std::vector<FieldError> Queue::parse(const QueueForm& form, const Principal& who
 }
 
 core::result<QueueView> Queue::page(const store::QueueFilter& filter) {
+    if (!filter.text.empty()) {
+        // A search sees every stored report: file what the background indexer has not yet.
+        SEGNALA_TRY(filed, store_.index_all_search_backlog());
+        (void)filed;
+    }
     SEGNALA_TRY(page, queue_.list(filter));
     QueueView view;
     view.now = clock_.now_unix();

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -19,6 +20,7 @@
 #include "app/oversight.hpp"
 #include "app/queue.hpp"
 #include "app/rate_limiter.hpp"
+#include "app/search_indexer.hpp"
 #include "app/search_terms.hpp"
 #include "app/two_factor.hpp"
 #include "app/web_limits.hpp"
@@ -195,6 +197,8 @@ int serve(const Config& cfg) {
         targets.hours[category] = hours;
     }
     app::Queue queue(queue_store, st, search_terms, clock, targets);
+    // Files new reports into the full-text index every second (a search catches up itself).
+    std::optional<app::SearchIndexer> search_indexer(std::in_place, st, std::chrono::seconds(1));
     web::QueuePages queue_pages(site, queue);
     queue_pages.add_routes(router);
     // The case pages: case file, actions, evidence, wellbeing (app/cases.hpp).
@@ -265,6 +269,7 @@ int serve(const Config& cfg) {
     }
     std::cout << "listening on http://" << cfg.listen_address << ":" << port << std::endl;
     server.run_until_signal();
+    search_indexer.reset();
     opened->db->close();
     spdlog::info("stopped");
     return 0;

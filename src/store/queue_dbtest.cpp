@@ -52,6 +52,8 @@ class QueueTest : public testing::BackendTest {
     }
 
     std::vector<std::int64_t> ids(const QueueFilter& f) {
+        // New reports wait in the search backlog until indexed (app::Queue does this too).
+        EXPECT_TRUE(store().index_all_search_backlog());
         auto p = queue_->list(f);
         EXPECT_TRUE(p) << p.error().message();
         std::vector<std::int64_t> out;
@@ -220,6 +222,7 @@ TEST_P(QueueTest, CommonWordsAreSearchedByWalkingTheQueueWithTheSameResults) {
             with_word.push_back(id);
         }
     }
+    ASSERT_TRUE(store().index_all_search_backlog());
     for (int threshold : {1000, 3}) {  // selective plan, then the walking plan
         queue_->set_common_matches_for_test(threshold);
         QueueFilter f;
@@ -273,6 +276,34 @@ TEST_P(QueueTest, SearchFindsEveryCaseOfAMultiUrlReport) {
     f.text = {{"second"}};
     EXPECT_EQ(ids(f), (std::vector<std::int64_t>{stored.value().cases[1].case_id,
                                                  stored.value().cases[0].case_id}));
+}
+
+TEST_P(QueueTest, ReportsReachTheSearchThroughTheBacklogInBatches) {
+    QueueFilter f;
+    f.text = {{"backlogword"}};
+    std::vector<std::int64_t> cases;
+    for (int i = 0; i < 5; ++i) {
+        cases.push_back(
+            file("http://backlog.example/" + std::to_string(i), "spam", 100 + i, "backlogword"));
+    }
+    // Not searchable until filed, then filed oldest first, at most `limit` at a time.
+    auto before = queue_->list(f);
+    ASSERT_TRUE(before);
+    EXPECT_TRUE(before.value().rows.empty());
+    EXPECT_EQ(store().index_search_backlog(2).value(), 2);
+    auto partial = queue_->list(f);
+    ASSERT_TRUE(partial);
+    ASSERT_EQ(partial.value().rows.size(), 2u);
+    EXPECT_EQ(store().index_search_backlog(100).value(), 3);
+    EXPECT_EQ(store().index_search_backlog(100).value(), 0);
+    auto all = queue_->list(f);
+    ASSERT_TRUE(all);
+    EXPECT_EQ(all.value().rows.size(), 5u);
+    auto left = db().read_as<std::int64_t>([](Tx& tx) -> core::result<std::int64_t> {
+        SEGNALA_TRY(r, tx.query("SELECT COUNT(*) FROM search_backlog"));
+        return r.int64(0, 0);
+    });
+    EXPECT_EQ(left.value(), 0);
 }
 
 TEST_P(QueueTest, BulkActionsAreAuditedAndSkipWhatTheActorMayNotTouch) {

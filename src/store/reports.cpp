@@ -1,4 +1,6 @@
 // Reports, cases and idempotency records (migration 2). Personal fields arrive sealed.
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "store/database.hpp"
@@ -24,10 +26,23 @@ constexpr const char* kUpsertCase =
 
 constexpr const char* kRankCase = "UPDATE cases SET priority = $2, restricted = $3 WHERE id = $1";
 
-constexpr const char* kInsertSearchSqlite =
-    "INSERT INTO report_search (rowid, terms, case_id) VALUES ($1, $2, $3)";
-constexpr const char* kInsertSearchPostgres =
-    "INSERT INTO report_search (report_id, case_id, terms) VALUES ($1, $2, $3)";
+constexpr const char* kInsertBacklog =
+    "INSERT INTO search_backlog (report_id, terms) VALUES ($1, $2)";
+
+// The search indexer: the oldest backlog rows up to a report id, filed under the report's
+// current first case (a split may have moved it since).
+constexpr const char* kBacklogUpTo =
+    "SELECT MAX(report_id), COUNT(*) FROM (SELECT report_id FROM search_backlog "
+    "ORDER BY report_id LIMIT $1) b";
+constexpr const char* kIndexBacklogSqlite =
+    "INSERT INTO report_search (rowid, terms, case_id) SELECT b.report_id, b.terms, r.case_id "
+    "FROM search_backlog b JOIN reports r ON r.id = b.report_id WHERE b.report_id <= $1 "
+    "ORDER BY b.report_id";
+constexpr const char* kIndexBacklogPostgres =
+    "INSERT INTO report_search (report_id, case_id, terms) SELECT b.report_id, r.case_id, "
+    "b.terms FROM search_backlog b JOIN reports r ON r.id = b.report_id "
+    "WHERE b.report_id <= $1 ON CONFLICT (report_id) DO NOTHING";
+constexpr const char* kDropBacklog = "DELETE FROM search_backlog WHERE report_id <= $1";
 
 constexpr const char* kInsertReport =
     "INSERT INTO reports (code, case_id, category, channel, verified, lang, created_at, "
@@ -108,15 +123,8 @@ core::result<StoredReport> insert_report(Tx& tx, const NewReport& r) {
                               Blob{r.urls[i].original_sealed}, r.urls[i].had_userinfo ? 1 : 0}));
     }
     if (!r.search_terms.empty()) {
-        // One row per report, filed under its first case (the search joins report_urls to
-        // find every case of the report).
-        if (tx.dialect() == Dialect::sqlite) {
-            SEGNALA_TRYV(tx.exec(kInsertSearchSqlite,
-                                 {out.report_id, r.search_terms, out.cases.front().case_id}));
-        } else {
-            SEGNALA_TRYV(tx.exec(kInsertSearchPostgres,
-                                 {out.report_id, out.cases.front().case_id, r.search_terms}));
-        }
+        // Indexed later, many at once (Store::index_search_backlog).
+        SEGNALA_TRYV(tx.exec(kInsertBacklog, {out.report_id, r.search_terms}));
     }
     for (std::size_t i = 0; i < r.attachments.size(); ++i) {
         const auto& a = r.attachments[i];
@@ -159,6 +167,32 @@ core::result<BatchOutcome> Store::add_reports(
         }
         return out;
     });
+}
+
+core::result<std::int64_t> Store::index_search_backlog(int limit) {
+    return db_.write_as<std::int64_t>([&](Tx& tx) -> core::result<std::int64_t> {
+        SEGNALA_TRY(upto, tx.query(kBacklogUpTo, {std::max(1, limit)}));
+        const std::int64_t count = upto.int64(0, 1);
+        if (count == 0) {
+            return 0;
+        }
+        const std::int64_t last = upto.int64(0, 0);
+        SEGNALA_TRYV(tx.exec(
+            tx.dialect() == Dialect::sqlite ? kIndexBacklogSqlite : kIndexBacklogPostgres, {last}));
+        SEGNALA_TRYV(tx.exec(kDropBacklog, {last}));
+        return count;
+    });
+}
+
+core::result<std::int64_t> Store::index_all_search_backlog() {
+    std::int64_t total = 0;
+    for (;;) {
+        SEGNALA_TRY(n, index_search_backlog(kSearchIndexBatch));
+        total += n;
+        if (n < kSearchIndexBatch) {
+            return total;
+        }
+    }
 }
 
 core::result<ReportStatus> Store::report_status(const std::string& code) {

@@ -285,6 +285,14 @@ class Store {
         const std::vector<NewReport>& batch, const IdempotencyRecord* idem,
         const std::function<std::string(const std::vector<StoredReport>&)>& render,
         std::int64_t now);
+    /// Files up to `limit` of the oldest reports waiting in the search backlog into the search
+    /// index, in one write; returns how many. The intake leaves them there because the index
+    /// is far cheaper to fill many rows at a time (migration 5).
+    core::result<std::int64_t> index_search_backlog(int limit);
+    /// Empties the backlog in batches of kSearchIndexBatch (before a search, so that it sees
+    /// every stored report); returns how many were filed.
+    core::result<std::int64_t> index_all_search_backlog();
+    static constexpr int kSearchIndexBatch = 2000;
     /// errc::not_found when no report has `code`.
     core::result<ReportStatus> report_status(const std::string& code);
     core::result<std::int64_t> count_reports();

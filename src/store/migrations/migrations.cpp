@@ -235,6 +235,21 @@ const std::vector<Migration> kMigrations = {
          "CREATE INDEX cases_queue_domain ON cases(registrable_domain, open, restricted, "
          "priority, id)",
      }},
+    {5,
+     "intake: search rows indexed in batches off the report's transaction; two indexes fewer",
+     {
+         // A report's search terms wait here until the search indexer (Store::
+         // index_search_backlog) files many at once: FTS5 writes a segment per savepoint, so
+         // one row per report inside group commit cost more than the rest of the report.
+         "-- sqlite\nCREATE TABLE search_backlog (report_id INTEGER PRIMARY KEY, "
+         "terms TEXT NOT NULL)",
+         "-- postgres\nCREATE TABLE search_backlog (report_id BIGINT PRIMARY KEY, "
+         "terms TEXT NOT NULL)",
+         // Both are prefixes of, or answered by, the queue's indexes (cases_queue_domain,
+         // cases_queue_status); every report paid for keeping them.
+         "DROP INDEX cases_domain",
+         "DROP INDEX cases_status_last_seen",
+     }},
 };
 
 }  // namespace

@@ -1,10 +1,12 @@
 #include "store/sqlite/sqlite_connection.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 #include <spdlog/spdlog.h>
 
 #include "store/placeholders.hpp"
+#include "store/sqlite/wal_vfs.hpp"
 
 namespace segnala::store::sqlite {
 namespace {
@@ -48,7 +50,9 @@ core::result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
                                                            int busy_timeout_ms) {
     sqlite3* db = nullptr;
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    // Every connection goes through the WAL-gathering VFS (wal_vfs.hpp): the writer because it
+    // runs with synchronous=FULL, the readers because they never write.
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, wal_vfs_name());
     if (rc != SQLITE_OK) {
         spdlog::error("sqlite: cannot open {}: {}", path,
                       db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -78,6 +82,30 @@ core::result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
     return c;
 }
 
+void Connection::on_commit(std::function<void(int frames)> hook) {
+    commit_hook_ = std::move(hook);
+    sqlite3_wal_hook(
+        db_,
+        [](void* self, sqlite3*, const char*, int frames) {
+            static_cast<Connection*>(self)->commit_hook_(frames);
+            return SQLITE_OK;
+        },
+        this);
+}
+
+core::result<Connection::Checkpoint> Connection::checkpoint(int mode) {
+    int log = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, mode, &log, &copied);
+    if (rc != SQLITE_OK) {
+        if ((rc & 0xff) == SQLITE_BUSY) {
+            return errc::unavailable;  // another checkpoint, or RESTART waiting on readers
+        }
+        return fail(rc, "checkpoint");
+    }
+    return Checkpoint{std::max(log, 0), std::max(copied, 0)};
+}
+
 Connection::~Connection() {
     for (auto& [sql, cached] : cache_) {
         sqlite3_finalize(cached.stmt);
@@ -96,8 +124,7 @@ boost::system::error_code Connection::fail(int rc, std::string_view sql) {
 }
 
 core::result<Connection::Cached*> Connection::prepare(std::string_view sql) {
-    std::string key(sql);
-    if (auto it = cache_.find(key); it != cache_.end()) {
+    if (auto it = cache_.find(sql); it != cache_.end()) {
         return &it->second;
     }
     const auto placeholders = max_placeholder(sql);
@@ -125,7 +152,7 @@ core::result<Connection::Cached*> Connection::prepare(std::string_view sql) {
             return errc::invalid_argument;
         }
     }
-    auto [it, inserted] = cache_.emplace(std::move(key), Cached{stmt, *placeholders});
+    auto [it, inserted] = cache_.emplace(std::string(sql), Cached{stmt, *placeholders});
     return &it->second;
 }
 
