@@ -292,7 +292,7 @@ class Store {
     /// Empties the backlog in batches of kSearchIndexBatch (before a search, so that it sees
     /// every stored report); returns how many were filed.
     core::result<std::int64_t> index_all_search_backlog();
-    static constexpr int kSearchIndexBatch = 2000;
+    static constexpr int kSearchIndexBatch = 500;
     /// errc::not_found when no report has `code`.
     core::result<ReportStatus> report_status(const std::string& code);
     core::result<std::int64_t> count_reports();

@@ -27,6 +27,8 @@ constexpr const char* kRollback = "ROLLBACK";
 constexpr const char* kSavepoint = "SAVEPOINT w";
 constexpr const char* kRelease = "RELEASE w";
 constexpr const char* kRollbackTo = "ROLLBACK TO w";
+// What is left of the log for the writer to copy itself before it can start the log over.
+constexpr int kWriterTailFrames = 128;
 
 // Runs fn, turning an escaped exception (a bug) into errc::internal so one bad function cannot
 // take down the writer thread or its batch.
@@ -92,6 +94,7 @@ class SqliteDatabase final : public Database {
     std::unique_ptr<Connection> checkpointer_conn_;  // used only by checkpointer_
     std::thread checkpointer_;
     std::atomic<int> copied_{0};  // frames of the log the checkpointer has copied
+    std::atomic<int> frames_{0};  // frames in the log after the last COMMIT
     int last_frames_ = 0;         // used only by writer_
 
     std::mutex readers_mutex_;
@@ -213,16 +216,18 @@ void SqliteDatabase::run_batch(std::vector<Job>& batch) {
 // Runs on the writer after each COMMIT, in place of SQLite's automatic checkpoint, which
 // copies the log into the database file on the writer, one write per page, while every queued
 // request waits (a third of the writer's time under load). The checkpointer thread copies the
-// bulk; the writer copies only the last few pages, so that the log is wholly copied and the next
-// transaction starts it over from the beginning instead of letting it grow.
+// log, pass after pass, until only a few pages are left; the writer copies those (a millisecond
+// or two), so that the log is wholly copied and the next transaction starts it over from the
+// beginning instead of letting it grow.
 void SqliteDatabase::after_commit(int frames) {
     if (frames < last_frames_) {
         copied_.store(0);  // the log started over
     }
     last_frames_ = frames;
+    frames_.store(frames);
     if (frames >= settings_.writer_checkpoint_frames) {
-        // The checkpointer has fallen far behind: copy and restart the log here. Waits for
-        // readers (busy timeout) while this batch's callers wait too.
+        // The checkpointer cannot keep up: copy and restart the log here, so that it stops
+        // growing. Waits for readers (busy timeout) while this batch's callers wait too.
         (void)writer_conn_->checkpoint(SQLITE_CHECKPOINT_RESTART);
         return;
     }
@@ -230,7 +235,7 @@ void SqliteDatabase::after_commit(int frames) {
         return;
     }
     const int copied = copied_.load();
-    if (copied <= frames && frames - copied <= settings_.checkpoint_frames / 4) {
+    if (copied <= frames && frames - copied <= kWriterTailFrames) {
         (void)writer_conn_->checkpoint(SQLITE_CHECKPOINT_PASSIVE);
         return;
     }
@@ -254,12 +259,18 @@ void SqliteDatabase::checkpointer_loop() {
                 return;
             }
         }
-        // PASSIVE copies what is committed without blocking the writer or the readers.
+        // PASSIVE copies what is committed without blocking the writer or the readers. While
+        // the writer keeps adding more than the writer's share, go again at once.
+        bool again = false;
         if (auto done = checkpointer_conn_->checkpoint(SQLITE_CHECKPOINT_PASSIVE)) {
             copied_.store(done.value().copied);
+            again =
+                frames_.load() - done.value().copied > kWriterTailFrames && done.value().copied > 0;
         }
-        std::lock_guard lock(checkpoint_mutex_);
-        checkpoint_wanted_ = false;
+        if (!again) {
+            std::lock_guard lock(checkpoint_mutex_);
+            checkpoint_wanted_ = false;
+        }
     }
 }
 

@@ -17,9 +17,9 @@ struct SqliteSettings {
     int max_batch = 256;            ///< most write functions committed in one transaction
     int max_idle_readers = 64;      ///< reader connections kept open between reads (one per
                                     ///< worker thread avoids reopening files on every read)
-    int checkpoint_frames = 10000;  ///< a checkpointer thread copies the write-ahead log into
+    int checkpoint_frames = 4000;  ///< a checkpointer thread copies the write-ahead log into
                                     ///< the database once it holds this many pages
-    int writer_checkpoint_frames = 100000;  ///< past this the writer copies it itself, waiting
+    int writer_checkpoint_frames = 40000;  ///< past this the writer copies it itself, waiting
                                             ///< (a backstop when the checkpointer falls behind)
 };
 
