@@ -260,12 +260,15 @@ void SqliteDatabase::checkpointer_loop() {
             }
         }
         // PASSIVE copies what is committed without blocking the writer or the readers. While
-        // the writer keeps adding more than the writer's share, go again at once.
+        // the writer keeps adding more than the writer's share, go again at once, unless the
+        // pass made no progress (a long read holds the oldest pages back): then wait for the
+        // next COMMIT to ask again.
         bool again = false;
+        const int before = copied_.load();
         if (auto done = checkpointer_conn_->checkpoint(SQLITE_CHECKPOINT_PASSIVE)) {
-            copied_.store(done.value().copied);
-            again =
-                frames_.load() - done.value().copied > kWriterTailFrames && done.value().copied > 0;
+            const int copied = done.value().copied;
+            copied_.store(copied);
+            again = copied > before && frames_.load() - copied > kWriterTailFrames;
         }
         if (!again) {
             std::lock_guard lock(checkpoint_mutex_);
