@@ -12,15 +12,15 @@
 namespace segnala::store {
 
 struct SqliteSettings {
-    std::string path;               ///< database file; created when missing
-    int busy_timeout_ms = 5000;     ///< how long a connection waits on a lock before "busy"
-    int max_batch = 256;            ///< most write functions committed in one transaction
-    int max_idle_readers = 64;      ///< reader connections kept open between reads (one per
-                                    ///< worker thread avoids reopening files on every read)
+    std::string path;              ///< database file; created when missing
+    int busy_timeout_ms = 5000;    ///< how long a connection waits on a lock before "busy"
+    int max_batch = 256;           ///< most write functions committed in one transaction
+    int max_idle_readers = 64;     ///< reader connections kept open between reads (one per
+                                   ///< worker thread avoids reopening files on every read)
     int checkpoint_frames = 4000;  ///< a checkpointer thread copies the write-ahead log into
-                                    ///< the database once it holds this many pages
+                                   ///< the database once it holds this many pages
     int writer_checkpoint_frames = 40000;  ///< past this the writer copies it itself, waiting
-                                            ///< (a backstop when the checkpointer falls behind)
+                                           ///< (a backstop when the checkpointer falls behind)
 };
 
 /// Opens (creating if needed) the database file and starts the writer thread. Does not migrate.
