@@ -2,6 +2,8 @@
 // sub-journal and the checkpointer thread. What SQLite wrote through them must read back the
 // same through SQLite's own default VFS, and the log must stay bounded under load.
 #include <atomic>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -207,6 +209,37 @@ TEST_F(WalVfsTest, ReadersSeeOnlyCommittedRowsWhileTheLogIsCopied) {
     db.close();
     db_.reset();
     expect_intact(600, 2000);
+}
+
+TEST_F(WalVfsTest, ALongReadHoldsTheCheckpointerBackWithoutMakingItSpin) {
+    Database& db = open({.checkpoint_frames = 20, .writer_checkpoint_frames = 100000});
+    for (std::int64_t id = 1; id <= 50; ++id) {
+        ASSERT_TRUE(insert(db, id, 2000));
+    }
+    // A reader holding its snapshot: no checkpoint can copy past it.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path().c_str(), &raw, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "BEGIN; SELECT COUNT(*) FROM items;", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    for (std::int64_t id = 51; id <= 400; ++id) {
+        ASSERT_TRUE(insert(db, id, 2000));
+    }
+    // Nothing is written now. A checkpointer going round without progress would burn this
+    // process's CPU for the whole wait.
+    auto cpu = [] {
+        timespec t{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        return t.tv_sec * 1000 + t.tv_nsec / 1'000'000;
+    };
+    const auto before = cpu();
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    EXPECT_LT(cpu() - before, 300);
+    sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close_v2(raw);
+    ASSERT_TRUE(insert(db, 401, 2000));
+    db.close();
+    db_.reset();
+    expect_intact(401, 2000);
 }
 
 }  // namespace
