@@ -302,6 +302,18 @@ bool append_host(std::string_view raw, CanonicalUrl& out) {
     clean_host(raw, host, ascii);
     if (!ascii && valid_utf8(host)) {
         to_a_labels(host, scratch);
+        // Mapping can complete a percent-escape ("%\u00B91" becomes "%11"): unescape again,
+        // as canonicalizing the result would, so that the canonical form is a fixed point.
+        for (int round = 0; round < 4 && host.find('%') != std::string::npos; ++round) {
+            unescape_fully(host, scratch);
+            if (scratch == host) {
+                break;
+            }
+            clean_host(scratch, host, ascii);
+            if (!ascii && valid_utf8(host)) {
+                to_a_labels(host, scratch);
+            }
+        }
     }
     // After dot stripping, "...[x" would print as a host that re-parses as a bad IPv6
     // literal; a leading '[' only ever starts an IPv6 literal.

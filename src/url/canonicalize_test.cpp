@@ -46,6 +46,26 @@ TEST(Canonicalize, IsIdempotent) {
     }
 }
 
+TEST(Canonicalize, MappingThatCompletesAnEscapeIsUnescapedToo) {
+    // UTS #46 maps SUPERSCRIPT ONE to "1", which completes "%11" after the first unescaping
+    // (found by fuzz/canonicalize_fuzz.cpp; kept in fuzz/regressions/canonicalize/).
+    for (const char* typed : {"45%\xC2\xB9"
+                              "1",
+                              "http://a%\xC2\xB9"
+                              "2b.example/"}) {
+        auto once = canonicalize(typed);
+        ASSERT_TRUE(once) << typed;
+        auto twice = canonicalize(once.value().url);
+        ASSERT_TRUE(twice) << once.value().url;
+        EXPECT_EQ(twice.value().url, once.value().url) << typed;
+    }
+    EXPECT_EQ(canonicalize("45%\xC2\xB9"
+                           "1")
+                  .value()
+                  .url,
+              "http://45%11/");
+}
+
 TEST(Canonicalize, Components) {
     auto url = canonicalize("HTTPS://user:pw@Www.Example.COM:8443/a/./b/../c?x=1#frag");
     ASSERT_TRUE(url);

@@ -117,7 +117,9 @@ const std::map<std::string, std::pair<std::string, char>> kWhatwgDivergences = {
     {"http://ho%40st/", {"st", 'U'}},
     {"http://www.paypal.com%2F@evil.tld/", {"www.paypal.com", 'U'}},
     {"http://GOO\u00a0\u3000goo.com", {"goo%20%20goo.com", 'L'}},
-    {"http://\uff05\uff14\uff11.com", {"%2541.com", 'L'}},
+    // Full-width "%41" maps to "%41", an escape like any other: unescaped (U), as a second
+    // canonicalization of the result would (the canonical form is a fixed point).
+    {"http://\uff05\uff14\uff11.com", {"a.com", 'U'}},
     {"ftp://%e2%98%83", {"%E2%98%83", 'N'}},
     {"http://\ufdd0zyx.com", {"%EF%B7%90zyx.com", 'N'}},
     {"http://a.b.c.xn--pokxncvks", {"a.b.c.xn--pokxncvks", 'L'}},
