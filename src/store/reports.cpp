@@ -38,11 +38,15 @@ constexpr const char* kIndexBacklogSqlite =
     "INSERT INTO report_search (rowid, terms, case_id) SELECT b.report_id, b.terms, r.case_id "
     "FROM search_backlog b JOIN reports r ON r.id = b.report_id WHERE b.report_id <= $1 "
     "ORDER BY b.report_id";
-constexpr const char* kIndexBacklogPostgres =
-    "INSERT INTO report_search (report_id, case_id, terms) SELECT b.report_id, r.case_id, "
-    "b.terms FROM search_backlog b JOIN reports r ON r.id = b.report_id "
-    "WHERE b.report_id <= $1 ON CONFLICT (report_id) DO NOTHING";
 constexpr const char* kDropBacklog = "DELETE FROM search_backlog WHERE report_id <= $1";
+// PostgreSQL: other transactions may commit lower report ids between two statements (READ
+// COMMITTED), so the rows deleted and the rows filed must be the same ones: one statement.
+constexpr const char* kMoveBacklogPostgres =
+    "WITH moved AS (DELETE FROM search_backlog WHERE report_id <= $1 "
+    "RETURNING report_id, terms) "
+    "INSERT INTO report_search (report_id, case_id, terms) SELECT m.report_id, r.case_id, "
+    "m.terms FROM moved m JOIN reports r ON r.id = m.report_id "
+    "ON CONFLICT (report_id) DO NOTHING";
 
 constexpr const char* kInsertReport =
     "INSERT INTO reports (code, case_id, category, channel, verified, lang, created_at, "
@@ -177,9 +181,13 @@ core::result<std::int64_t> Store::index_search_backlog(int limit) {
             return 0;
         }
         const std::int64_t last = upto.int64(0, 0);
-        SEGNALA_TRYV(tx.exec(
-            tx.dialect() == Dialect::sqlite ? kIndexBacklogSqlite : kIndexBacklogPostgres, {last}));
-        SEGNALA_TRYV(tx.exec(kDropBacklog, {last}));
+        if (tx.dialect() == Dialect::sqlite) {
+            // The one writer: nothing commits between these two statements.
+            SEGNALA_TRYV(tx.exec(kIndexBacklogSqlite, {last}));
+            SEGNALA_TRYV(tx.exec(kDropBacklog, {last}));
+        } else {
+            SEGNALA_TRYV(tx.exec(kMoveBacklogPostgres, {last}));
+        }
         return count;
     });
 }
