@@ -314,6 +314,12 @@ bool append_host(std::string_view raw, CanonicalUrl& out) {
                 to_a_labels(host, scratch);
             }
         }
+        // Mapping (or the unescaping after it) can also produce a character that ends a host
+        // ("\uFF3C" becomes '\\', "\uFF1A" ':'): written out, the URL would split elsewhere.
+        // Browsers refuse such hosts; so does this.
+        if (host.find_first_of("/\\?#@:") != std::string::npos) {
+            return false;
+        }
     }
     // After dot stripping, "...[x" would print as a host that re-parses as a bad IPv6
     // literal; a leading '[' only ever starts an IPv6 literal.

@@ -66,6 +66,26 @@ TEST(Canonicalize, MappingThatCompletesAnEscapeIsUnescapedToo) {
               "http://45%11/");
 }
 
+TEST(Canonicalize, MappingToAHostDelimiterIsNoHost) {
+    // FULLWIDTH REVERSE SOLIDUS, COLON, COMMERCIAL AT and SOLIDUS map to '\\', ':', '@', '/'
+    // (found by fuzz/canonicalize_fuzz.cpp; kept in fuzz/regressions/canonicalize/).
+    for (const char* typed : {"\xEF\xBC\xBC\x7F",
+                              "http://a\xEF\xBC\x9A"
+                              "80.example/",
+                              "http://a\xEF\xBC\xA0"
+                              "b.example/",
+                              "http://a\xEF\xBC\x8F"
+                              "b/"}) {
+        EXPECT_FALSE(canonicalize(typed)) << typed;
+    }
+    // A full-width letter still maps as before.
+    EXPECT_EQ(canonicalize("http://\xEF\xBD\x81"
+                           "b.example/")
+                  .value()
+                  .url,
+              "http://ab.example/");
+}
+
 TEST(Canonicalize, Components) {
     auto url = canonicalize("HTTPS://user:pw@Www.Example.COM:8443/a/./b/../c?x=1#frag");
     ASSERT_TRUE(url);
