@@ -31,20 +31,13 @@ void SearchIndexer::run() {
             return;
         }
         lock.unlock();
-        // One batch at a time, so that a long backlog (after a burst) shares the writer with
-        // the intake instead of holding it for seconds.
-        std::int64_t round = 0;
-        for (;;) {
-            auto n = store_.index_search_backlog(store::Store::kSearchIndexBatch);
-            if (!n) {
-                spdlog::warn("search indexer: {}", n.error().message());
-                break;
-            }
-            round += n.value();
-            if (n.value() < store::Store::kSearchIndexBatch) {
-                break;
-            }
+        // Batch by batch (Store::kSearchIndexBatch a transaction), so that a long backlog after
+        // a burst shares the writer with the intake; an empty backlog costs one read, no write.
+        auto n = store_.index_all_search_backlog();
+        if (!n) {
+            spdlog::warn("search indexer: {}", n.error().message());
         }
+        const std::int64_t round = n ? n.value() : 0;
         lock.lock();
         filed_ += round;
     }

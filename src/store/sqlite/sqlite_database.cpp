@@ -95,7 +95,6 @@ class SqliteDatabase final : public Database {
     std::thread checkpointer_;
     std::atomic<int> copied_{0};  // frames of the log the checkpointer has copied
     std::atomic<int> frames_{0};  // frames in the log after the last COMMIT
-    int last_frames_ = 0;         // used only by writer_
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<Connection>> idle_readers_;
@@ -220,11 +219,9 @@ void SqliteDatabase::run_batch(std::vector<Job>& batch) {
 // or two), so that the log is wholly copied and the next transaction starts it over from the
 // beginning instead of letting it grow.
 void SqliteDatabase::after_commit(int frames) {
-    if (frames < last_frames_) {
+    if (frames < frames_.exchange(frames)) {
         copied_.store(0);  // the log started over
     }
-    last_frames_ = frames;
-    frames_.store(frames);
     if (frames >= settings_.writer_checkpoint_frames) {
         // The checkpointer cannot keep up: copy and restart the log here, so that it stops
         // growing. Waits for readers (busy timeout) while this batch's callers wait too.
