@@ -132,28 +132,50 @@ std::vector<ProblemError> Api::validate_reports(ParsedRequest& in,
     return errors;
 }
 
-http::Response Api::submit_reports(http::Request& req) {
+namespace {
+// Up to this size a submission is parsed, validated and sealed on the I/O thread (tens of
+// microseconds); a larger one (up to 1,000 reports) goes to a worker.
+constexpr std::size_t kInlineBodyBytes = 16 * 1024;
+}  // namespace
+
+void Api::submit_reports(http::Request& req, const http::Responder& respond) {
+    // Inline only when nothing below can block: the key is remembered (no lookup), the body is
+    // small, and the database queues writes (SQLite's writer; PostgreSQL writes here).
+    const bool inline_ok = req.body.size() <= kInlineBodyBytes && intake_.async_writes() &&
+                           keys_.authenticate_cached(bearer_token(req)).has_value();
+    if (!inline_ok) {
+        respond.offload([this, &req, respond] { submit_reports_now(req, respond); });
+        return;
+    }
+    submit_reports_now(req, respond);
+}
+
+void Api::submit_reports_now(http::Request& req, const http::Responder& respond) {
     auto who = admit_writer(req);
     if (auto* refused = std::get_if<http::Response>(&who)) {
-        return std::move(*refused);
+        respond(std::move(*refused));
+        return;
     }
     const app::ApiKey& key = std::get<app::ApiKey>(who);
     const auto idempotency_key = req.headers.get("Idempotency-Key").value_or("");
     if (req.headers.contains("Idempotency-Key") && !is_valid_idempotency_key(idempotency_key)) {
-        return problem_response(400, "bad-idempotency-key", "Bad Idempotency-Key",
-                                "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+        respond(problem_response(400, "bad-idempotency-key", "Bad Idempotency-Key",
+                                 "Idempotency-Key must be 1 to 255 visible ASCII characters."));
+        return;
     }
     auto parsed = parse_report_request(req.body, {.max_reports = settings_.max_reports});
     if (!parsed) {
-        return problem_response(
+        respond(problem_response(
             400, "malformed-json", "Malformed JSON",
-            "The body is not well-formed JSON (UTF-8, nesting depth at most 16).");
+            "The body is not well-formed JSON (UTF-8, nesting depth at most 16)."));
+        return;
     }
     std::vector<app::Submission> batch;
     if (auto errors = validate_reports(parsed.value(), batch); !errors.empty()) {
-        return problem_response(422, "validation", "Invalid reports",
-                                "Nothing was stored: correct the fields listed in errors.",
-                                std::move(errors));
+        respond(problem_response(422, "validation", "Invalid reports",
+                                 "Nothing was stored: correct the fields listed in errors.",
+                                 std::move(errors)));
+        return;
     }
 
     app::SubmitContext ctx;
@@ -168,24 +190,29 @@ http::Response Api::submit_reports(http::Request& req) {
         }
         return dump(is_array || out.empty() ? out : out[0]);
     };
-    auto stored = intake_.submit_batch(
-        batch, ctx, std::string(idempotency_key),
-        idempotency_key.empty() ? std::string() : app::request_fingerprint(req.body), render);
-    if (!stored) {
-        if (stored.error() == errc::conflict) {
-            return problem_response(409, "idempotency-conflict", "Idempotency key reused",
-                                    "This Idempotency-Key was used with a different body.");
+    // Runs on the writer after the COMMIT (or here, with PostgreSQL): builds the answer and
+    // hands it to the connection. `req` is valid until respond() is called.
+    auto done = [&req, respond](core::result<app::BatchResult> stored) {
+        if (!stored) {
+            if (stored.error() == errc::conflict) {
+                respond(problem_response(409, "idempotency-conflict", "Idempotency key reused",
+                                         "This Idempotency-Key was used with a different body."));
+            } else {
+                respond(unavailable("submit", req, stored.error()));
+            }
+            return;
         }
-        return unavailable("submit", req, stored.error());
-    }
-    const bool replayed = stored.value().replayed;
-    auto r = http::Response::json(201, replayed ? std::move(stored.value().replayed_response)
-                                                : render(stored.value().receipts));
-    r.headers.set("Cache-Control", "no-store");
-    if (replayed) {
-        r.headers.set("Idempotent-Replayed", "true");
-    }
-    return r;
+        auto r = http::Response::json(201, std::move(stored.value().response));
+        r.headers.set("Cache-Control", "no-store");
+        if (stored.value().replayed) {
+            r.headers.set("Idempotent-Replayed", "true");
+        }
+        respond(std::move(r));
+    };
+    intake_.submit_batch_async(
+        std::move(batch), std::move(ctx), std::string(idempotency_key),
+        idempotency_key.empty() ? std::string() : app::request_fingerprint(req.body),
+        std::move(render), std::move(done));
 }
 
 http::Response Api::report_status(http::Request& req) {

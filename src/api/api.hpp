@@ -1,6 +1,8 @@
 // The partner API (JSON over HTTP, /api/v1): report submission with bearer keys,
 // idempotency and per-key rate limits, public status lookups, and the OpenAPI document.
-// Handlers block (database): they run on the worker pool, except the static document.
+// Handlers that read the database run on the worker pool. A submission starts on the I/O
+// thread and is answered by the database's writer after its COMMIT, so that no thread waits
+// for the disk (it moves to a worker when it might block: see submit_reports).
 #pragma once
 
 #include <cstddef>
@@ -41,7 +43,8 @@ class Api {
     void add_routes(http::Router& router);
 
   private:
-    http::Response submit_reports(http::Request& req);
+    void submit_reports(http::Request& req, const http::Responder& respond);
+    void submit_reports_now(http::Request& req, const http::Responder& respond);
     http::Response report_status(http::Request& req);
     http::Response openapi(http::Request& req);
 

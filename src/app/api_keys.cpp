@@ -105,9 +105,33 @@ core::result<CreatedKey> ApiKeys::create(const std::string& actor, const std::st
     return out;
 }
 
+namespace {
+
+bool is_well_formed_secret(std::string_view s) {
+    return s.size() == kSecretLength && s.substr(0, 4) == kApiKeyPrefix &&
+           std::all_of(s.begin() + 4, s.end(), is_base64url_char);
+}
+
+}  // namespace
+
+std::optional<core::result<ApiKey>> ApiKeys::authenticate_cached(std::string_view bearer_secret) {
+    if (!is_well_formed_secret(bearer_secret)) {
+        return core::result<ApiKey>(errc::unauthenticated);
+    }
+    if (cache_micros_ <= 0) {
+        return std::nullopt;
+    }
+    const std::string hash = crypto::sha256_hex(bearer_secret);
+    const std::int64_t now = clock_.now_micros();
+    std::lock_guard lock(cache_mutex_);
+    if (auto it = cache_.find(hash); it != cache_.end() && now < it->second.until_micros) {
+        return core::result<ApiKey>(it->second.key);
+    }
+    return std::nullopt;
+}
+
 core::result<ApiKey> ApiKeys::authenticate(std::string_view bearer_secret) {
-    if (bearer_secret.size() != kSecretLength || bearer_secret.substr(0, 4) != kApiKeyPrefix ||
-        !std::all_of(bearer_secret.begin() + 4, bearer_secret.end(), is_base64url_char)) {
+    if (!is_well_formed_secret(bearer_secret)) {
         return errc::unauthenticated;
     }
     // Looking up by the hash of the secret: the comparison happens on a value the caller

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,6 +64,11 @@ class ApiKeys {
     /// The key behind a bearer secret. Errors: unauthenticated when the secret is malformed,
     /// unknown or revoked (indistinguishable on purpose); unavailable/internal from the store.
     core::result<ApiKey> authenticate(std::string_view bearer_secret);
+
+    /// authenticate() when it can answer without the database: a malformed secret
+    /// (unauthenticated) or a key remembered and still fresh. nullopt when it would have to
+    /// look the key up. Never blocks on the database.
+    std::optional<core::result<ApiKey>> authenticate_cached(std::string_view bearer_secret);
 
     core::result<std::vector<ApiKey>> list();
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <future>
 
 #include <spdlog/spdlog.h>
 
@@ -281,11 +282,11 @@ store::NewReport to_new_report(const Submission& s, const SubmitContext& ctx,
     return r;
 }
 
-Receipt to_receipt(const store::NewReport& r, const store::StoredReport& stored,
-                   const Submission& s) {
+Receipt to_receipt(const std::string& code, std::int64_t created_at,
+                   const store::StoredReport& stored, const Submission& s) {
     Receipt out;
-    out.code = r.code;
-    out.created_at = r.created_at;
+    out.code = code;
+    out.created_at = created_at;
     out.case_id = stored.cases.front().case_id;
     bool sensitive = s.category == core::Category::csam;
     for (const auto& c : stored.cases) {
@@ -323,7 +324,7 @@ core::result<Receipt> Intake::submit(const Submission& s, const SubmitContext& c
         const store::NewReport r = to_new_report(s, ctx, sealer_, clock_.now_unix());
         auto stored = store_.add_report(r);
         if (stored) {
-            return to_receipt(r, stored.value(), s);
+            return to_receipt(r.code, r.created_at, stored.value(), s);
         }
         // 80 random bits make a code collision all but impossible; retry anyway.
         if (stored.error() != errc::conflict || attempt == 2) {
@@ -332,48 +333,103 @@ core::result<Receipt> Intake::submit(const Submission& s, const SubmitContext& c
     }
 }
 
-core::result<BatchResult> Intake::submit_batch(
-    const std::vector<Submission>& batch, const SubmitContext& ctx,
-    const std::string& idempotency_key, const std::string& request_hash,
-    const std::function<std::string(const std::vector<Receipt>&)>& render) {
+// One batch on its way through the writer, kept alive by the closures that need it.
+struct Intake::PendingBatch {
+    std::vector<Submission> batch;
+    SubmitContext ctx;
+    std::string idempotency_key;
+    std::string request_hash;
+    Render render;
+    BatchDone done;
+    int attempt = 0;
+    std::int64_t now = 0;
+    std::vector<std::string> codes;  // of this attempt, in order
+    std::vector<Receipt> receipts;   // filed by the render step inside the transaction
+};
+
+core::result<BatchResult> Intake::submit_batch(const std::vector<Submission>& batch,
+                                               const SubmitContext& ctx,
+                                               const std::string& idempotency_key,
+                                               const std::string& request_hash,
+                                               const Render& render) {
+    std::promise<core::result<BatchResult>> promise;
+    auto result = promise.get_future();
+    submit_batch_async(
+        batch, ctx, idempotency_key, request_hash, render,
+        [&promise](core::result<BatchResult> r) { promise.set_value(std::move(r)); });
+    return result.get();
+}
+
+void Intake::submit_batch_async(std::vector<Submission> batch, SubmitContext ctx,
+                                std::string idempotency_key, std::string request_hash,
+                                Render render, BatchDone done) {
     if (batch.empty()) {
-        return errc::invalid_argument;
+        done(errc::invalid_argument);
+        return;
     }
-    for (int attempt = 0;; ++attempt) {
-        const std::int64_t now = clock_.now_unix();
-        std::vector<store::NewReport> rows;
-        rows.reserve(batch.size());
-        for (const auto& s : batch) {
-            rows.push_back(to_new_report(s, ctx, sealer_, now));
-        }
-        BatchResult result;
-        auto make_response = [&](const std::vector<store::StoredReport>& stored) {
-            result.receipts.clear();
-            for (std::size_t i = 0; i < stored.size(); ++i) {
-                result.receipts.push_back(to_receipt(rows[i], stored[i], batch[i]));
-            }
-            return render(result.receipts);
-        };
-        store::IdempotencyRecord idem{ctx.api_key_id, idempotency_key, request_hash};
-        auto out =
-            store_.add_reports(rows, idempotency_key.empty() ? nullptr : &idem, make_response, now);
-        if (out) {
-            if (out.value().replayed) {
-                if (out.value().stored_request_hash != request_hash) {
-                    return errc::conflict;
-                }
-                result.receipts.clear();
-                result.replayed = true;
-                result.replayed_response = std::move(out.value().response);
-            }
-            return result;
-        }
-        // A code collision, or a concurrent request with the same idempotency key that
-        // committed first: one more round either stores fresh codes or replays.
-        if (out.error() != errc::conflict || attempt == 2) {
-            return out.error();
-        }
+    auto p = std::make_shared<PendingBatch>();
+    p->batch = std::move(batch);
+    p->ctx = std::move(ctx);
+    p->idempotency_key = std::move(idempotency_key);
+    p->request_hash = std::move(request_hash);
+    p->render = std::move(render);
+    p->done = std::move(done);
+    store_batch(std::move(p));
+}
+
+bool Intake::async_writes() const {
+    return store_.async_writes();
+}
+
+void Intake::store_batch(std::shared_ptr<PendingBatch> p) {
+    p->now = clock_.now_unix();
+    std::vector<store::NewReport> rows;
+    rows.reserve(p->batch.size());
+    p->codes.clear();
+    for (const auto& s : p->batch) {
+        rows.push_back(to_new_report(s, p->ctx, sealer_, p->now));
+        p->codes.push_back(rows.back().code);
     }
+    std::optional<store::IdempotencyRecord> idem;
+    if (!p->idempotency_key.empty()) {
+        idem = store::IdempotencyRecord{p->ctx.api_key_id, p->idempotency_key, p->request_hash};
+    }
+    // Runs inside the transaction: the response is stored with the reports for replays.
+    auto render = [p](const std::vector<store::StoredReport>& stored) {
+        p->receipts.clear();
+        for (std::size_t i = 0; i < stored.size(); ++i) {
+            p->receipts.push_back(to_receipt(p->codes[i], p->now, stored[i], p->batch[i]));
+        }
+        return p->render(p->receipts);
+    };
+    store_.add_reports_async(std::move(rows), std::move(idem), std::move(render), p->now,
+                             [this, p](core::result<store::BatchOutcome> out) {
+                                 if (out) {
+                                     BatchResult result;
+                                     result.response = out.value().response;
+                                     if (out.value().replayed) {
+                                         if (out.value().stored_request_hash != p->request_hash) {
+                                             p->done(errc::conflict);
+                                             return;
+                                         }
+                                         result.replayed = true;
+                                         result.replayed_response = std::move(out.value().response);
+                                     } else {
+                                         result.receipts = std::move(p->receipts);
+                                     }
+                                     p->done(std::move(result));
+                                     return;
+                                 }
+                                 // A code collision, or a concurrent request with the same
+                                 // idempotency key that committed first: one more round either
+                                 // stores fresh codes or replays.
+                                 if (out.error() != errc::conflict || p->attempt == 2) {
+                                     p->done(out.error());
+                                     return;
+                                 }
+                                 ++p->attempt;
+                                 store_batch(p);
+                             });
 }
 
 core::result<PublicStatus> Intake::status(std::string_view typed_code) {

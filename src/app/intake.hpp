@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -138,6 +139,7 @@ struct BatchResult {
     std::vector<Receipt> receipts;
     bool replayed = false;
     std::string replayed_response;  ///< the exact response body sent the first time
+    std::string response;           ///< the body to answer with: `render`'s, or the replayed one
 };
 
 class Intake {
@@ -161,6 +163,19 @@ class Intake {
         const std::string& idempotency_key, const std::string& request_hash,
         const std::function<std::string(const std::vector<Receipt>&)>& render);
 
+    using Render = std::function<std::string(const std::vector<Receipt>&)>;
+    using BatchDone = std::function<void(core::result<BatchResult>)>;
+
+    /// submit_batch without waiting for the database: `done` gets its result. When
+    /// async_writes(), this returns at once and `done` runs later on the database's writer
+    /// thread (it must be quick and must not block); otherwise this blocks like submit_batch and
+    /// calls `done` before returning.
+    void submit_batch_async(std::vector<Submission> batch, SubmitContext ctx,
+                            std::string idempotency_key, std::string request_hash, Render render,
+                            BatchDone done);
+    /// Whether submit_batch_async returns without waiting (see Store::async_writes).
+    bool async_writes() const;
+
     /// Public status for a code as typed. Unknown and malformed codes both give
     /// errc::not_found, so the answer reveals nothing.
     core::result<PublicStatus> status(std::string_view typed_code);
@@ -168,6 +183,9 @@ class Intake {
     const IntakeLimits& limits() const { return limits_; }
 
   private:
+    struct PendingBatch;
+    void store_batch(std::shared_ptr<PendingBatch> p);
+
     store::Store& store_;
     const crypto::Sealer& sealer_;
     const core::Clock& clock_;

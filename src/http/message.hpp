@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,5 +66,36 @@ struct Response {
 };
 
 using Handler = std::function<Response(Request&)>;
+
+/// How an asynchronous handler answers: call it exactly once, from any thread, when the
+/// response is ready. The Request stays valid until then (the connection waits for it), and
+/// must not be touched after. A Responder whose last copy is dropped unanswered answers 500.
+class Responder {
+  public:
+    /// The server's side of one pending answer (session.cpp).
+    class Target {
+      public:
+        virtual ~Target() = default;
+        virtual void complete(Response r) = 0;
+        virtual void offload(std::function<void()> fn) = 0;
+    };
+
+    explicit Responder(std::shared_ptr<Target> t) : target_(std::move(t)) {}
+
+    /// Sends `r`. Later calls are ignored.
+    void operator()(Response r) const { target_->complete(std::move(r)); }
+
+    /// Runs `fn` on the server's worker pool, where blocking is allowed: the way an inline
+    /// handler hands over a request that needs the database or much work. An exception
+    /// escaping `fn` answers 500.
+    void offload(std::function<void()> fn) const { target_->offload(std::move(fn)); }
+
+  private:
+    std::shared_ptr<Target> target_;
+};
+
+/// A handler that answers later (for example when a queued database write commits), so that
+/// no thread waits for it. RouteOptions::run_inline says where it is first called.
+using AsyncHandler = std::function<void(Request&, const Responder&)>;
 
 }  // namespace segnala::http

@@ -37,6 +37,20 @@ std::string_view trim(std::string_view s) {
 
 void Router::add(std::string_view methods, std::string pattern, Handler h, RouteOptions o) {
     Route r;
+    r.handler = std::move(h);
+    r.options = o;
+    add_route(methods, std::move(pattern), std::move(r));
+}
+
+void Router::add_async(std::string_view methods, std::string pattern, AsyncHandler h,
+                       RouteOptions o) {
+    Route r;
+    r.async_handler = std::move(h);
+    r.options = o;
+    add_route(methods, std::move(pattern), std::move(r));
+}
+
+void Router::add_route(std::string_view methods, std::string pattern, Route r) {
     if (pattern.empty() || pattern.front() != '/') {
         throw std::invalid_argument("route pattern must start with '/': " + pattern);
     }
@@ -80,9 +94,7 @@ void Router::add(std::string_view methods, std::string pattern, Handler h, Route
         throw std::invalid_argument("route without methods: " + pattern);
     }
     r.pattern = std::move(pattern);
-    r.handler = std::move(h);
-    r.options = o;
-    max_body_limit_ = std::max(max_body_limit_, o.body_limit);
+    max_body_limit_ = std::max(max_body_limit_, r.options.body_limit);
     routes_.push_back(std::move(r));
 }
 
@@ -177,7 +189,11 @@ Router::Match Router::match(std::string_view method, std::string_view decoded_pa
         return m;
     }
     m.outcome = Outcome::found;
-    m.handler = &best->handler;
+    if (best->async_handler) {
+        m.async_handler = &best->async_handler;
+    } else {
+        m.handler = &best->handler;
+    }
     m.options = &best->options;
     m.pattern = best->pattern;
     match_route(*best, decoded_path, &m.params);

@@ -25,14 +25,18 @@ class Router {
     /// Throws std::invalid_argument on a malformed pattern (a start-up bug).
     /// Not thread-safe: register every route before serving.
     void add(std::string_view methods, std::string pattern, Handler h, RouteOptions o = {});
+    /// The same for a handler that answers through its Responder (message.hpp).
+    void add_async(std::string_view methods, std::string pattern, AsyncHandler h,
+                   RouteOptions o = {});
 
     enum class Outcome { found, not_found, method_not_allowed };
 
     struct Match {
         Outcome outcome = Outcome::not_found;
-        const Handler* handler = nullptr;       ///< set when found
-        const RouteOptions* options = nullptr;  ///< set when found
-        std::string_view pattern;               ///< matched pattern, "" when not found
+        const Handler* handler = nullptr;  ///< set when found (null for an asynchronous route)
+        const AsyncHandler* async_handler = nullptr;  ///< set when found, for add_async routes
+        const RouteOptions* options = nullptr;        ///< set when found
+        std::string_view pattern;                     ///< matched pattern, "" when not found
         std::vector<std::pair<std::string, std::string>> params;
         std::string allow;  ///< "GET, HEAD, POST" when the path matched (any outcome but 404)
     };
@@ -54,8 +58,11 @@ class Router {
         std::vector<Segment> segments;
         std::vector<std::string> methods;
         Handler handler;
+        AsyncHandler async_handler;
         RouteOptions options;
     };
+
+    void add_route(std::string_view methods, std::string pattern, Route r);
 
     bool match_route(const Route& r, std::string_view path,
                      std::vector<std::pair<std::string, std::string>>* params) const;

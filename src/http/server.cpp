@@ -77,6 +77,29 @@ void Server::Impl::unregister_conn(Conn* c) {
     cv.notify_all();
 }
 
+void Server::Impl::deliver(std::shared_ptr<PendingAnswerBase> answer, Response r) {
+    bool first = false;
+    {
+        std::lock_guard lock(answers_mutex);
+        first = answers.empty();
+        answers.emplace_back(std::move(answer), std::move(r));
+    }
+    if (first) {
+        asio::post(ioc, [this] { drain_answers(); });
+    }
+}
+
+void Server::Impl::drain_answers() {
+    std::vector<std::pair<std::shared_ptr<PendingAnswerBase>, Response>> ready;
+    {
+        std::lock_guard lock(answers_mutex);
+        ready.swap(answers);
+    }
+    for (auto& [answer, response] : ready) {
+        answer->resume(std::move(response));
+    }
+}
+
 namespace {
 
 asio::awaitable<void> accept_loop(Server::Impl* impl) {

@@ -39,8 +39,23 @@ struct Conn : std::enable_shared_from_this<Conn> {
     std::string peer;   ///< remote address, read once at accept (never logged)
 };
 
+/// An answer on its way back to the connection that waits for it (session.cpp).
+class PendingAnswerBase : public Responder::Target {
+  public:
+    /// Resumes the waiting connection with `r`. Called on an I/O thread.
+    virtual void resume(Response r) = 0;
+};
+
 struct Server::Impl {
     Impl(ServerSettings s, const Router& r, Metrics& m, AccessLog* l);
+
+    /// Hands an answer from any thread to the I/O threads. Answers made together (a database
+    /// writer's group commit) cost one wake-up of an I/O thread, not one each.
+    void deliver(std::shared_ptr<PendingAnswerBase> answer, Response r);
+    void drain_answers();
+
+    std::mutex answers_mutex;
+    std::vector<std::pair<std::shared_ptr<PendingAnswerBase>, Response>> answers;
 
     void register_conn(const std::shared_ptr<Conn>& c);
     void unregister_conn(Conn* c);  // also decrements the open count

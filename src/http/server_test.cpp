@@ -2,7 +2,10 @@
 #include "http/server.hpp"
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -40,6 +43,33 @@ class ServerTest : public ::testing::Test {
             return Response::text(200, "slow done");
         });
         router.add("GET", "/bad-status", [](Request&) { return Response::text(1000, "x"); });
+        // Asynchronous routes: answered later from a thread of the test's own (as a database
+        // writer would), inline or offloaded, or never (the dropped Responder answers 500).
+        router.add_async("GET", "/later/{word}",
+                         [this](Request& r, const Responder& respond) {
+                             on_io_thread = true;
+                             std::string word(r.param("word"));
+                             std::lock_guard lock(later_mutex);
+                             later.emplace_back([respond, word] {
+                                 respond(Response::text(200, "later " + word));
+                             });
+                             later_cv.notify_all();
+                         },
+                         {.run_inline = true});
+        router.add_async(
+            "GET", "/offload",
+            [](Request& r, const Responder& respond) {
+                respond.offload([&r, respond] {
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // may block
+                    respond(Response::text(200, "offloaded " + r.request_id));
+                    respond(Response::text(500, "second answer ignored"));
+                });
+            },
+            {.run_inline = true});
+        router.add_async("GET", "/dropped", [](Request&, const Responder&) {},
+                         {.run_inline = true});
+        router.add_async("GET", "/async-boom",
+                         [](Request&, const Responder&) { throw std::runtime_error("boom"); });
         router.add("GET", "/items/{id}", [](Request& r) {
             return Response::text(200, std::string(r.param("id")) + "|" + r.path);
         });
@@ -97,6 +127,10 @@ class ServerTest : public ::testing::Test {
     std::unique_ptr<Server> server;
     std::uint16_t port = 0;
     std::promise<void> slow_started;
+    std::atomic<bool> on_io_thread{false};
+    std::mutex later_mutex;
+    std::vector<std::function<void()>> later;  // guarded by later_mutex
+    std::condition_variable later_cv;
 };
 
 TEST_F(ServerTest, KeepAliveSecurityHeadersAndRequestId) {
@@ -292,6 +326,62 @@ TEST_F(ServerTest, GracefulStopFinishesInFlightRequest) {
     tcp::socket again(ioc);
     again.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
     EXPECT_TRUE(ec);  // no longer listening
+}
+
+TEST_F(ServerTest, AsyncHandlerAnswersFromAnotherThread) {
+    start();
+    auto a = connect();
+    auto b = connect();
+    send_raw(a, "GET /later/one HTTP/1.1\r\nHost: x\r\n\r\n");
+    send_raw(b, "GET /later/two HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::vector<std::function<void()>> pending;
+    {
+        std::unique_lock lock(later_mutex);
+        ASSERT_TRUE(
+            later_cv.wait_for(lock, std::chrono::seconds(5), [&] { return later.size() == 2; }));
+        pending.swap(later);
+    }
+    EXPECT_TRUE(on_io_thread.load());
+    // Neither connection is answered yet; the I/O thread is free for others meanwhile.
+    beast::flat_buffer buf;
+    auto c = connect();
+    EXPECT_EQ(get(c, buf, "/inline").body(), "fast");
+    std::thread answerer([&] {
+        for (auto& fn : pending) {
+            fn();
+        }
+    });
+    answerer.join();
+    beast::flat_buffer abuf;
+    beast::flat_buffer bbuf;
+    Res ra = read_response(a, abuf);
+    Res rb = read_response(b, bbuf);
+    EXPECT_EQ(ra.result_int(), 200);
+    EXPECT_EQ(ra.body(), "later one");
+    EXPECT_EQ(rb.body(), "later two");
+    EXPECT_EQ(ra["X-Frame-Options"], "DENY");           // the usual headers, as for any answer
+    EXPECT_EQ(get(a, abuf, "/inline").body(), "fast");  // keep-alive goes on
+}
+
+TEST_F(ServerTest, AsyncHandlerOffloadsAndAnswersOnce) {
+    start();
+    auto sock = connect();
+    beast::flat_buffer buf;
+    Res r = get(sock, buf, "/offload");
+    EXPECT_EQ(r.result_int(), 200);
+    EXPECT_EQ(r.body(), "offloaded " + std::string(r["X-Request-Id"]));
+    EXPECT_EQ(get(sock, buf, "/inline").body(), "fast");  // no second answer on the wire
+}
+
+TEST_F(ServerTest, AsyncHandlerThatDropsOrThrowsIs500) {
+    start();
+    auto sock = connect();
+    beast::flat_buffer buf;
+    Res dropped = get(sock, buf, "/dropped");
+    EXPECT_EQ(dropped.result_int(), 500);
+    EXPECT_NE(dropped.body().find(std::string(dropped["X-Request-Id"])), std::string::npos);
+    EXPECT_EQ(get(sock, buf, "/async-boom").result_int(), 500);
+    EXPECT_EQ(get(sock, buf, "/inline").result_int(), 200);
 }
 
 TEST_F(ServerTest, MetricsCountRequests) {

@@ -1,7 +1,9 @@
 // One connection's life: read with limits and deadlines, route, run the handler (inline or on
 // the worker pool), write, repeat while keep-alive. Every limit answers its status and closes.
+#include <atomic>
 #include <ctime>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -83,6 +85,101 @@ auto run_on_workers(asio::thread_pool& pool, Fn fn, Token&& token) {
             });
         },
         token, std::move(fn));
+}
+
+// The server's side of a Responder: hands the answer to the connection waiting for it, on the
+// connection's own executor, whichever thread answers.
+template <class Handler>
+class PendingAnswer final : public PendingAnswerBase,
+                            public std::enable_shared_from_this<PendingAnswer<Handler>> {
+  public:
+    PendingAnswer(Handler h, Server::Impl& im, std::string request_id)
+        : home_(asio::prefer(asio::get_associated_executor(h),
+                             asio::execution::outstanding_work.tracked)),
+          handler_(std::move(h)),
+          im_(im),
+          request_id_(std::move(request_id)) {}
+
+    ~PendingAnswer() override {
+        if (!answered_.load()) {
+            // Dropped unanswered: the handler's last copy of the Responder is gone, so nothing
+            // can answer any more. Resume the connection directly with a 500.
+            spdlog::error("http: asynchronous handler dropped request {} unanswered", request_id_);
+            answered_.store(true);
+            post_home(internal_error());
+        }
+    }
+
+    void complete(Response r) override {
+        if (answered_.exchange(true)) {
+            return;
+        }
+        im_.deliver(this->shared_from_this(), std::move(r));
+    }
+
+    void resume(Response r) override { post_home(std::move(r)); }
+
+    void offload(std::function<void()> fn) override {
+        asio::post(im_.workers, [self = this->shared_from_this(), fn = std::move(fn)] {
+            try {
+                fn();
+            } catch (const std::exception& e) {
+                self->fail(e.what());
+            } catch (...) {
+                self->fail("unknown exception");
+            }
+        });
+    }
+
+    void fail(std::string_view what) {
+        spdlog::error("http: asynchronous handler failed (request {}): {}", request_id_, what);
+        complete(internal_error());
+    }
+
+  private:
+    Response internal_error() const {
+        return Response::text(500, "Internal error. Request id: " + request_id_ + "\n");
+    }
+
+    void post_home(Response r) {
+        asio::post(home_, [h = std::move(*handler_), r = std::move(r)]() mutable {
+            std::move(h)(std::move(r));
+        });
+        handler_.reset();
+    }
+
+    using Home = decltype(asio::prefer(asio::get_associated_executor(std::declval<Handler&>()),
+                                       asio::execution::outstanding_work.tracked));
+    Home home_;
+    std::optional<Handler> handler_;
+    Server::Impl& im_;
+    std::string request_id_;
+    std::atomic<bool> answered_{false};
+};
+
+// Starts an asynchronous handler (inline on this I/O thread, or on the worker pool) and
+// resumes the awaiting coroutine when it answers.
+template <class Token>
+auto run_async(Server::Impl& im, const AsyncHandler& h, bool run_inline, Request& req,
+               Token&& token) {
+    return asio::async_initiate<Token, void(Response)>(
+        [&im, &h, run_inline, &req](auto handler) {
+            auto target = std::make_shared<PendingAnswer<decltype(handler)>>(std::move(handler), im,
+                                                                             req.request_id);
+            Responder respond(target);
+            if (!run_inline) {
+                target->offload([&h, &req, respond] { h(req, respond); });
+                return;
+            }
+            try {
+                h(req, respond);
+            } catch (const std::exception& e) {
+                target->fail(e.what());
+            } catch (...) {
+                target->fail("unknown exception");
+            }
+        },
+        token);
 }
 
 struct Exchange {
@@ -359,7 +456,10 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
             bool failed = false;
             std::string what;
             try {
-                if (match.options->run_inline) {
+                if (match.async_handler != nullptr) {
+                    res = co_await run_async(*im, *match.async_handler, match.options->run_inline,
+                                             req, asio::use_awaitable);
+                } else if (match.options->run_inline) {
                     res = (*match.handler)(req);
                 } else {
                     const Handler* h = match.handler;

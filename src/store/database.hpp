@@ -120,6 +120,16 @@ class Database {
     /// errc::unavailable after close().
     [[nodiscard]] virtual core::result<void> write(TxFn fn) = 0;
 
+    using WriteDone = std::function<void(core::result<void>)>;
+
+    /// write() without waiting: `done` gets what write() would have returned. With a writer
+    /// thread (async_writes()), fn is queued and `done` runs on the writer after the COMMIT:
+    /// it must be quick and must neither block nor write. Otherwise (the default) fn runs here
+    /// and `done` before this returns, so a caller that must not block checks async_writes().
+    virtual void write_async(TxFn fn, WriteDone done) { done(write(std::move(fn))); }
+    /// Whether write_async returns without waiting for the database.
+    virtual bool async_writes() const { return false; }
+
     virtual Dialect dialect() const = 0;
     virtual StoreStats stats() const = 0;
 

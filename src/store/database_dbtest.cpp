@@ -2,7 +2,9 @@
 // statistics, reconnection.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -234,8 +236,64 @@ TEST_P(DatabaseTest, DurableAcrossReopen) {
     EXPECT_EQ(n.value(), 1);
 }
 
+// write_async: every completion says what write() would have, after the COMMIT (a read from
+// inside the completion sees the row), and on SQLite without the caller waiting for the disk.
+TEST_P(DatabaseTest, AsyncWritesCompleteAfterCommit) {
+    ASSERT_TRUE(insert(0, "taken"));
+    EXPECT_EQ(db().async_writes(), !is_postgres());
+    constexpr int kWrites = 200;
+    std::mutex m;
+    std::condition_variable cv;
+    int finished = 0;
+    int ok = 0;
+    int conflicts = 0;
+    int visible = 0;
+    std::atomic<bool> caller_waited_for_done{false};
+    const auto caller = std::this_thread::get_id();
+    for (int i = 1; i <= kWrites; ++i) {
+        const bool dup = i % 20 == 0;
+        const std::string name = dup ? "taken" : "item-" + std::to_string(i);
+        db().write_async(
+            [i, name](Tx& tx) -> core::result<void> {
+                SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, name) VALUES ($1, $2)", {i, name}));
+                (void)n;
+                return core::success();
+            },
+            [&, i](core::result<void> r) {
+                if (std::this_thread::get_id() == caller) {
+                    caller_waited_for_done = true;
+                }
+                // Committed already: another connection sees it.
+                const bool seen =
+                    r && db().read_as<std::int64_t>([i](Tx& tx) -> core::result<std::int64_t> {
+                                 SEGNALA_TRY(
+                                     q, tx.query("SELECT count(*) FROM items WHERE id = $1", {i}));
+                                 return q.int64(0, 0);
+                             }).value() == 1;
+                std::lock_guard lock(m);
+                ++finished;
+                ok += r ? 1 : 0;
+                conflicts += !r && r.error() == errc::conflict ? 1 : 0;
+                visible += seen ? 1 : 0;
+                cv.notify_all();
+            });
+    }
+    std::unique_lock lock(m);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return finished == kWrites; }));
+    EXPECT_EQ(conflicts, kWrites / 20);
+    EXPECT_EQ(ok, kWrites - kWrites / 20);
+    EXPECT_EQ(visible, ok);
+    EXPECT_EQ(caller_waited_for_done.load(), is_postgres());
+    lock.unlock();
+    EXPECT_EQ(count(), 1 + kWrites - kWrites / 20);
+}
+
 TEST_P(DatabaseTest, WriteAfterCloseIsUnavailable) {
     db().close();
+    core::result<void> async_result = core::success();
+    db().write_async([](Tx&) -> core::result<void> { return core::success(); },
+                     [&](core::result<void> r) { async_result = r; });
+    EXPECT_EQ(async_result.error(), errc::unavailable);  // at once, on the caller
     EXPECT_EQ(insert(1, "a").error(), errc::unavailable);
     EXPECT_FALSE(db().read([](Tx&) -> core::result<void> { return core::success(); }));
 }

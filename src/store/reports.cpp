@@ -146,31 +146,73 @@ core::result<StoredReport> Store::add_report(const NewReport& r) {
     return db_.write_as<StoredReport>([&](Tx& tx) { return insert_report(tx, r); });
 }
 
+namespace {
+
+core::result<BatchOutcome> insert_reports(
+    Tx& tx, const std::vector<NewReport>& batch, const IdempotencyRecord* idem,
+    const std::function<std::string(const std::vector<StoredReport>&)>& render, std::int64_t now) {
+    BatchOutcome out;
+    if (idem != nullptr) {
+        SEGNALA_TRY(found, tx.query(kFindIdempotency, {idem->api_key_id, idem->key}));
+        if (!found.empty()) {
+            out.replayed = true;
+            out.response = found.text(0, 0);
+            out.stored_request_hash = found.text(0, 1);
+            return out;
+        }
+    }
+    for (const auto& r : batch) {
+        SEGNALA_TRY(stored, insert_report(tx, r));
+        out.stored.push_back(std::move(stored));
+    }
+    out.response = render(out.stored);
+    if (idem != nullptr) {
+        SEGNALA_TRYV(tx.exec(kInsertIdempotency,
+                             {idem->api_key_id, idem->key, idem->request_hash, out.response, now}));
+    }
+    return out;
+}
+
+}  // namespace
+
 core::result<BatchOutcome> Store::add_reports(
     const std::vector<NewReport>& batch, const IdempotencyRecord* idem,
     const std::function<std::string(const std::vector<StoredReport>&)>& render, std::int64_t now) {
-    return db_.write_as<BatchOutcome>([&](Tx& tx) -> core::result<BatchOutcome> {
-        BatchOutcome out;
-        if (idem != nullptr) {
-            SEGNALA_TRY(found, tx.query(kFindIdempotency, {idem->api_key_id, idem->key}));
-            if (!found.empty()) {
-                out.replayed = true;
-                out.response = found.text(0, 0);
-                out.stored_request_hash = found.text(0, 1);
-                return out;
+    return db_.write_as<BatchOutcome>(
+        [&](Tx& tx) { return insert_reports(tx, batch, idem, render, now); });
+}
+
+void Store::add_reports_async(std::vector<NewReport> batch, std::optional<IdempotencyRecord> idem,
+                              std::function<std::string(const std::vector<StoredReport>&)> render,
+                              std::int64_t now,
+                              std::function<void(core::result<BatchOutcome>)> done) {
+    // Owned by both closures: the write function fills `out`, the completion hands it over.
+    struct State {
+        std::vector<NewReport> batch;
+        std::optional<IdempotencyRecord> idem;
+        std::function<std::string(const std::vector<StoredReport>&)> render;
+        std::optional<BatchOutcome> out;
+    };
+    auto st =
+        std::make_shared<State>(State{std::move(batch), std::move(idem), std::move(render), {}});
+    db_.write_async(
+        [st, now](Tx& tx) -> core::result<void> {
+            SEGNALA_TRY(out, insert_reports(tx, st->batch, st->idem ? &*st->idem : nullptr,
+                                            st->render, now));
+            st->out.emplace(std::move(out));
+            return core::success();
+        },
+        [st, done = std::move(done)](core::result<void> r) {
+            if (!r) {
+                done(r.error());
+            } else {
+                done(std::move(*st->out));
             }
-        }
-        for (const auto& r : batch) {
-            SEGNALA_TRY(stored, insert_report(tx, r));
-            out.stored.push_back(std::move(stored));
-        }
-        out.response = render(out.stored);
-        if (idem != nullptr) {
-            SEGNALA_TRYV(tx.exec(kInsertIdempotency, {idem->api_key_id, idem->key,
-                                                      idem->request_hash, out.response, now}));
-        }
-        return out;
-    });
+        });
+}
+
+bool Store::async_writes() const {
+    return db_.async_writes();
 }
 
 core::result<std::int64_t> Store::index_search_backlog(int limit) {

@@ -285,6 +285,14 @@ class Store {
         const std::vector<NewReport>& batch, const IdempotencyRecord* idem,
         const std::function<std::string(const std::vector<StoredReport>&)>& render,
         std::int64_t now);
+    /// add_reports without waiting (Database::write_async): `done` gets its result, on the
+    /// writer's thread when async_writes(), before this returns otherwise.
+    void add_reports_async(std::vector<NewReport> batch, std::optional<IdempotencyRecord> idem,
+                           std::function<std::string(const std::vector<StoredReport>&)> render,
+                           std::int64_t now, std::function<void(core::result<BatchOutcome>)> done);
+    /// Whether the *_async calls return without waiting for the database (SQLite's writer
+    /// thread); with PostgreSQL they run on the calling thread.
+    bool async_writes() const;
     /// Files up to `limit` of the oldest reports waiting in the search backlog into the search
     /// index, in one write; returns how many. The intake leaves them there because the index
     /// is far cheaper to fill many rows at a time (migration 5).

@@ -59,6 +59,8 @@ class SqliteDatabase final : public Database {
 
     core::result<void> read(const TxFn& fn) override;
     core::result<void> write(TxFn fn) override;
+    void write_async(TxFn fn, WriteDone done) override;
+    bool async_writes() const override { return true; }
     Dialect dialect() const override { return Dialect::sqlite; }
     StoreStats stats() const override { return stats_.snapshot(); }
     void close() override;
@@ -66,7 +68,7 @@ class SqliteDatabase final : public Database {
   private:
     struct Job {
         TxFn fn;
-        std::promise<core::result<void>> done;
+        WriteDone done;
     };
 
     void writer_loop();
@@ -107,17 +109,27 @@ core::result<void> SqliteDatabase::write(TxFn fn) {
         spdlog::error("store: nested write() from inside a write function");
         return errc::internal;
     }
-    std::future<core::result<void>> done;
+    std::promise<core::result<void>> promise;
+    auto done = promise.get_future();
+    write_async(std::move(fn),
+                [&promise](core::result<void> r) { promise.set_value(std::move(r)); });
+    return done.get();
+}
+
+void SqliteDatabase::write_async(TxFn fn, WriteDone done) {
+    bool queued = false;
     {
         std::lock_guard lock(queue_mutex_);
-        if (closing_) {
-            return errc::unavailable;
+        if (!closing_) {
+            queue_.push_back(Job{std::move(fn), std::move(done)});
+            queued = true;
         }
-        Job& job = queue_.emplace_back(Job{std::move(fn), {}});
-        done = job.done.get_future();
     }
-    queue_cv_.notify_one();
-    return done.get();
+    if (queued) {
+        queue_cv_.notify_one();
+    } else {
+        done(errc::unavailable);
+    }
 }
 
 void SqliteDatabase::writer_loop() {
@@ -208,7 +220,13 @@ void SqliteDatabase::run_batch(std::vector<Job>& batch) {
                         .count();
     stats_.record(static_cast<std::uint64_t>(us), batch.size(), committed);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        batch[i].done.set_value(std::move(results[i]));
+        try {
+            batch[i].done(std::move(results[i]));
+        } catch (const std::exception& e) {
+            spdlog::error("store: write completion threw: {}", e.what());
+        } catch (...) {
+            spdlog::error("store: write completion threw");
+        }
     }
 }
 
