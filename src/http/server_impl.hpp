@@ -54,9 +54,6 @@ struct Server::Impl {
     void deliver(std::shared_ptr<PendingAnswerBase> answer, Response r);
     void drain_answers();
 
-    std::mutex answers_mutex;
-    std::vector<std::pair<std::shared_ptr<PendingAnswerBase>, Response>> answers;
-
     void register_conn(const std::shared_ptr<Conn>& c);
     void unregister_conn(Conn* c);  // also decrements the open count
 
@@ -83,6 +80,12 @@ struct Server::Impl {
     std::optional<asio::signal_set> signals;
     asio::thread_pool workers;
     std::vector<std::thread> threads;
+
+    // Declared after the io_context: an answer delivered after the I/O threads stopped (a
+    // write that completed during shutdown) still holds work on it and its connection's
+    // coroutine, and must be destroyed while the io_context exists.
+    std::mutex answers_mutex;
+    std::vector<std::pair<std::shared_ptr<PendingAnswerBase>, Response>> answers;
 };
 
 /// The session coroutine: one connection's keep-alive loop (session.cpp).

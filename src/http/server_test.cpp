@@ -363,6 +363,29 @@ TEST_F(ServerTest, AsyncHandlerAnswersFromAnotherThread) {
     EXPECT_EQ(get(a, abuf, "/inline").body(), "fast");  // keep-alive goes on
 }
 
+// A write that completes while the server shuts down: its answer arrives after the I/O
+// threads stopped, is dropped, and nothing freed is touched (ASan runs this too).
+TEST_F(ServerTest, AsyncAnswerAfterStopIsDropped) {
+    ServerSettings s;
+    s.drain_timeout = std::chrono::seconds(1);
+    start(std::move(s));
+    auto sock = connect();
+    send_raw(sock, "GET /later/late HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::vector<std::function<void()>> pending;
+    {
+        std::unique_lock lock(later_mutex);
+        ASSERT_TRUE(
+            later_cv.wait_for(lock, std::chrono::seconds(5), [&] { return later.size() == 1; }));
+        pending.swap(later);
+    }
+    server->stop();  // the waiting connection is closed at the drain deadline
+    pending.front()();
+    pending.clear();
+    server.reset();
+    beast::flat_buffer buf;
+    EXPECT_TRUE(closed_by_peer(sock, buf));
+}
+
 TEST_F(ServerTest, AsyncHandlerOffloadsAndAnswersOnce) {
     start();
     auto sock = connect();
