@@ -131,8 +131,8 @@ std::optional<core::result<ApiKey>> ApiKeys::authenticate_cached(std::string_vie
 }
 
 core::result<ApiKey> ApiKeys::authenticate(std::string_view bearer_secret) {
-    if (!is_well_formed_secret(bearer_secret)) {
-        return errc::unauthenticated;
+    if (auto known = authenticate_cached(bearer_secret)) {
+        return std::move(*known);
     }
     // Looking up by the hash of the secret: the comparison happens on a value the caller
     // cannot steer byte by byte, so there is no timing oracle on the secret itself.
@@ -142,12 +142,6 @@ core::result<ApiKey> ApiKeys::authenticate(std::string_view bearer_secret) {
     if (cache_micros_ > 0) {
         std::lock_guard lock(cache_mutex_);
         generation = generation_;
-        if (auto it = cache_.find(hash); it != cache_.end()) {
-            if (now < it->second.until_micros) {
-                return it->second.key;
-            }
-            cache_.erase(it);
-        }
     }
     auto found = store_.find_api_key(hash);
     if (!found) {
