@@ -80,7 +80,7 @@ std::string shell_quote(const std::string& s) {
     return out + "'";
 }
 
-std::string capture(const std::string& cmd) {
+std::string capture(const std::string& cmd, int* status = nullptr) {
     std::string out;
     FILE* p = popen(cmd.c_str(), "r");
     if (p == nullptr)
@@ -88,7 +88,9 @@ std::string capture(const std::string& cmd) {
     std::array<char, 4096> buf{};
     while (size_t n = fread(buf.data(), 1, buf.size(), p))
         out.append(buf.data(), n);
-    pclose(p);
+    const int st = pclose(p);
+    if (status != nullptr)
+        *status = st;
     return out;
 }
 
@@ -252,12 +254,23 @@ TestDatabase::~TestDatabase() {
     std::filesystem::remove_all(dir_, ec);
 }
 
+// The running server's writer, checkpointer and search indexer take the write lock at any
+// moment, so the command line waits for it (as the server's own connections do) instead of
+// failing with "database is locked"; and a statement that fails fails the test instead of
+// being returned as if it were the answer.
 std::string TestDatabase::sql(const std::string& statement) const {
-    if (backend_ == "sqlite") {
-        return capture("sqlite3 " + shell_quote(url_.substr(7)) + " " + shell_quote(statement) +
-                       " 2>&1");
+    const std::string cmd = backend_ == "sqlite"
+                                ? "sqlite3 -bail -cmd '.timeout 30000' " +
+                                      shell_quote(url_.substr(7)) + " " + shell_quote(statement) +
+                                      " 2>&1"
+                                : "psql -qAt -v ON_ERROR_STOP=1 " + shell_quote(url_) + " -c " +
+                                      shell_quote(statement) + " 2>&1";
+    int status = 0;
+    std::string out = capture(cmd, &status);
+    if (status != 0) {
+        throw std::runtime_error("SQL failed: " + statement + ": " + out);
     }
-    return capture("psql -qAt " + shell_quote(url_) + " -c " + shell_quote(statement) + " 2>&1");
+    return out;
 }
 
 CommandResult run_segnala(const std::vector<std::string>& args,
