@@ -52,7 +52,8 @@ constexpr const char* kFindSession =
 constexpr const char* kTouchSession = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE id_hash = $1";
 constexpr const char* kDeleteSessionsOf = "DELETE FROM sessions WHERE operator_id = $1";
-constexpr const char* kPurgeSessions = "DELETE FROM sessions WHERE last_seen_at < $1";
+constexpr const char* kPurgeSessions =
+    "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2";
 
 constexpr const char* kThrottleHit =
     "INSERT INTO throttle (key, window_start, hits) VALUES ($1, $2, 1) "
@@ -311,9 +312,11 @@ core::result<void> Store::delete_sessions_of(std::int64_t operator_id, const Aud
     });
 }
 
-core::result<std::int64_t> Store::purge_sessions(std::int64_t idle_before) {
-    return db_.write_as<std::int64_t>(
-        [&](Tx& tx) { return tx.exec(kPurgeSessions, {idle_before}); });
+core::result<std::int64_t> Store::purge_sessions(std::int64_t idle_before,
+                                                 std::int64_t created_before) {
+    return db_.write_as<std::int64_t>([&](Tx& tx) {
+        return tx.exec(kPurgeSessions, {idle_before, created_before});
+    });
 }
 
 // ---- throttle ----

@@ -192,6 +192,22 @@ struct StoreStats {
     std::uint64_t batch_size_sum = 0;
 };
 
+/// What Store::erase_expired_reports erases: the retention policy as points in time (app::
+/// Retention turns days into them). A report qualifies when it was received, and every case
+/// it is in (or the case that case was merged into) was closed, before the cutoff.
+struct RetentionCutoffs {
+    std::int64_t contact_before = 0;  ///< the reporter's contact
+    std::int64_t details_before = 0;  ///< description, message subject and text, URLs as typed,
+                                      ///< screenshots (and the contact, if still there)
+    std::int64_t now = 0;             ///< recorded as the erasure time
+};
+
+struct ErasureCounts {
+    std::int64_t contacts = 0;     ///< contacts erased (alone or with the details)
+    std::int64_t reports = 0;      ///< reports whose details were erased
+    std::int64_t attachments = 0;  ///< screenshots erased (hash, type and size stay)
+};
+
 class Store {
   public:
     explicit Store(Database& db);
@@ -230,7 +246,10 @@ class Store {
     core::result<void> touch_session(const std::string& id_hash, std::int64_t now);
     core::result<void> delete_session(const std::string& id_hash, const AuditEvent& audit);
     core::result<void> delete_sessions_of(std::int64_t operator_id, const AuditEvent& audit);
-    core::result<std::int64_t> purge_sessions(std::int64_t idle_before);
+    /// Deletes sessions idle since before `idle_before` or created before `created_before`
+    /// (both expired, app::Auth); returns how many.
+    core::result<std::int64_t> purge_sessions(std::int64_t idle_before,
+                                              std::int64_t created_before);
     /// Active sessions of one operator (operator_id > 0) or of everyone (0), newest first.
     core::result<std::vector<ActiveSession>> list_sessions(std::int64_t operator_id);
 
@@ -304,6 +323,15 @@ class Store {
     /// errc::not_found when no report has `code`.
     core::result<ReportStatus> report_status(const std::string& code);
     core::result<std::int64_t> count_reports();
+    /// Retention (retention.cpp): erases what `cutoffs` says has been kept long enough, `batch`
+    /// reports a transaction, each transaction with its audit entry (`audit` with the counts as
+    /// detail), until nothing is left. A report whose description goes keeps its URLs' words
+    /// in the search index: `terms_for` gets its canonical URLs and gives its new search terms.
+    /// Running it again erases nothing more.
+    core::result<ErasureCounts> erase_expired_reports(
+        const RetentionCutoffs& cutoffs,
+        const std::function<std::string(const std::vector<std::string>&)>& terms_for,
+        const AuditEvent& audit, int batch = 200);
 
     // Audit log: append-only, hash-chained.
     core::result<void> append_audit(const AuditEvent& e);

@@ -151,8 +151,14 @@ TEST_P(StoreTest, Sessions) {
     EXPECT_EQ(store().record_login_success(id, Session{"h1", id, "c", 1, 1}, ev("login")).error(),
               errc::conflict);
 
-    EXPECT_EQ(store().purge_sessions(300).value(), 1);  // h2 idle since 200
+    EXPECT_EQ(store().purge_sessions(300, 0).value(), 1);  // h2 idle since 200
     EXPECT_EQ(store().find_session("h2").error(), errc::not_found);
+    // h1 was used at 500 but created at 100: past an absolute lifetime ending at 150.
+    ASSERT_TRUE(store().record_login_success(id, Session{"h9", id, "c9", 400, 600}, ev("login")));
+    EXPECT_EQ(store().purge_sessions(300, 100).value(), 0);
+    EXPECT_EQ(store().purge_sessions(300, 101).value(), 1);  // h1, created at 100
+    EXPECT_EQ(store().find_session("h9").value().csrf_token, "c9");
+    ASSERT_TRUE(store().record_login_success(id, Session{"h1", id, "c1", 100, 500}, ev("login")));
     ASSERT_TRUE(store().delete_session("h1", ev("logout")));
     EXPECT_EQ(store().find_session("h1").error(), errc::not_found);
     EXPECT_EQ(store().delete_session("h1", ev("logout")).error(), errc::not_found);

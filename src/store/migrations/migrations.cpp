@@ -250,6 +250,19 @@ const std::vector<Migration> kMigrations = {
          "DROP INDEX cases_domain",
          "DROP INDEX cases_status_last_seen",
      }},
+    {6,
+     "retention: when a report's personal details and contact were erased",
+     {
+         // Store::erase_expired_reports: the reporter's contact goes first, the description,
+         // message subject and text, URLs as typed and screenshots later; what stays (category,
+         // canonical URLs, sender, dates, image hashes) is what blocklists and statistics need.
+         "ALTER TABLE reports ADD COLUMN erased_at BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE reports ADD COLUMN contact_erased_at BIGINT NOT NULL DEFAULT 0",
+         "ALTER TABLE attachments ADD COLUMN erased_at BIGINT NOT NULL DEFAULT 0",
+         // Only reports still holding something to erase, oldest first: each run reads just
+         // those, not every report the service ever received.
+         "CREATE INDEX reports_retained ON reports(created_at) WHERE erased_at = 0",
+     }},
 };
 
 }  // namespace
