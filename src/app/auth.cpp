@@ -316,4 +316,10 @@ core::result<std::string> Auth::ensure_first_admin(const std::string& username) 
     return created.one_time_password;
 }
 
+core::result<std::int64_t> Auth::purge_expired_sessions() {
+    const std::int64_t now = clock_.now_unix();
+    return store_.purge_sessions(now - settings_.idle_timeout.count(),
+                                 now - settings_.absolute_timeout.count());
+}
+
 }  // namespace segnala::app

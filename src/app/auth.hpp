@@ -93,6 +93,9 @@ class Auth {
     core::result<Principal> authenticate(const std::string& session_token);
     core::result<void> logout(const Principal& who);
     core::result<void> logout_everywhere(const Principal& who);
+    /// Deletes the sessions that expired (idle or past their lifetime); returns how many.
+    /// They are refused anyway when presented: this only keeps the table from growing.
+    core::result<std::int64_t> purge_expired_sessions();
     /// Active (not expired) sessions of one operator, or of everyone when operator_id is 0.
     core::result<std::vector<store::ActiveSession>> sessions(std::int64_t operator_id);
     /// Ends one session by its id hash (admin page). errc::not_found when there is none.

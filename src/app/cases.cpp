@@ -216,6 +216,8 @@ core::result<CaseView> Cases::view(const Principal& who, std::int64_t case_id) {
             }
             rv.attachments = std::move(r.attachments);
             rv.via_case = r.via_case;
+            rv.erased_at = r.erased_at;
+            rv.contact_erased_at = r.contact_erased_at;
             v.reports.push_back(std::move(rv));
         }
     }
@@ -429,6 +431,9 @@ core::result<Evidence> Cases::evidence(const Principal& who, std::int64_t attach
     SEGNALA_TRY(a, files_.attachment(attachment_id));
     if (a.restricted && !who.may_see_csam()) {
         return errc::not_found;
+    }
+    if (a.info.erased_at != 0) {
+        return errc::not_found;  // erased under the retention policy: nothing left to show
     }
     const std::string object = "attachment:" + std::to_string(a.info.id);
     const char* which = "blurred";

@@ -41,8 +41,10 @@ struct ReportView {
     std::string contact;
     std::vector<std::string> urls;  ///< as typed, defanged
     std::vector<store::AttachmentInfo> attachments;
-    std::int64_t via_case = 0;  ///< != the case's id: it came with a merged case
-    bool unreadable = false;    ///< a sealed field failed to open (logged, shown as such)
+    std::int64_t via_case = 0;           ///< != the case's id: it came with a merged case
+    bool unreadable = false;             ///< a sealed field failed to open (logged, shown as such)
+    std::int64_t erased_at = 0;          ///< retention erased the details on this date
+    std::int64_t contact_erased_at = 0;  ///< retention erased the contact on this date
 };
 
 struct NoteView {

@@ -294,6 +294,12 @@ int run(int argc, char** argv) {
         "verify", "Verify the hash chain; exit 1 naming the first bad entry");
     add_common(audit_verify_cmd, common);
 
+    auto* retention_cmd = app.add_subcommand("retention", "Retention of reporters' data");
+    retention_cmd->require_subcommand(1);
+    auto* retention_run_cmd = retention_cmd->add_subcommand(
+        "run", "Erase now what the retention policy says is due (the server does it hourly)");
+    add_common(retention_run_cmd, common);
+
     auto* apikey_cmd = app.add_subcommand("apikey", "Manage partner API keys");
     apikey_cmd->require_subcommand(1);
     std::string apikey_name;
@@ -364,6 +370,8 @@ int run(int argc, char** argv) {
             return user_reset_2fa(needs_config(), user_name);
         if (audit_verify_cmd->parsed())
             return audit_verify(needs_config());
+        if (retention_run_cmd->parsed())
+            return retention_run(needs_config());
         if (apikey_add_cmd->parsed()) {
             return apikey_add(needs_config(), apikey_name, apikey_scopes, apikey_rate);
         }

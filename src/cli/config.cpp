@@ -111,6 +111,18 @@ const std::vector<Key>& keys() {
          [](Config& c, const std::string& v) {
              c.session_absolute_hours = parse_int("session.absolute_hours", v, 1, 72);
          }},
+        {"retention.contact_days", "SEGNALA_RETENTION_CONTACT_DAYS",
+         "days after a report's cases closed before the reporter's contact is erased "
+         "(default 180)",
+         [](Config& c, const std::string& v) {
+             c.retention_contact_days = parse_int("retention.contact_days", v, 1, 36500);
+         }},
+        {"retention.report_days", "SEGNALA_RETENTION_REPORT_DAYS",
+         "days after a report's cases closed before its description, message, URLs as typed "
+         "and screenshots are erased (default 730, at least retention.contact_days)",
+         [](Config& c, const std::string& v) {
+             c.retention_report_days = parse_int("retention.report_days", v, 1, 36500);
+         }},
         {"postgres.pool", "SEGNALA_POSTGRES_POOL", "PostgreSQL connections per process",
          [](Config& c, const std::string& v) {
              c.postgres_pool = parse_int("postgres.pool", v, 1, 256);
@@ -217,6 +229,12 @@ Config load_config(const std::optional<std::string>& file, const Overrides& flag
             throw ConfigError(name, "unknown configuration key");
         }
         k->set(c, value);
+    }
+    if (c.retention_report_days < c.retention_contact_days) {
+        // Erasing a report's details takes its contact with it: the contact period would lie.
+        throw ConfigError("retention.report_days",
+                          "must not be shorter than retention.contact_days (" +
+                              std::to_string(c.retention_contact_days) + ")");
     }
     return c;
 }

@@ -25,6 +25,9 @@ struct Config {
     int session_idle_minutes = 30;
     int session_absolute_hours = 12;
     int postgres_pool = 8;
+    /// Retention (app::RetentionPolicy): days after a report's cases closed.
+    int retention_contact_days = 180;
+    int retention_report_days = 730;
     /// CSAM items and evidence images an operator reveals in a day before the case page suggests
     /// a pause (exposure_pause_threshold; 0 = never).
     int exposure_pause_threshold = 20;

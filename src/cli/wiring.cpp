@@ -20,6 +20,7 @@
 #include "app/oversight.hpp"
 #include "app/queue.hpp"
 #include "app/rate_limiter.hpp"
+#include "app/retention.hpp"
 #include "app/search_indexer.hpp"
 #include "app/search_terms.hpp"
 #include "app/two_factor.hpp"
@@ -139,7 +140,39 @@ std::filesystem::path node_modules(const Config& cfg) {
                              " (run scripts/bootstrap, or set web_dir)");
 }
 
+crypto::Sealer load_sealer(const Config& cfg) {
+    std::filesystem::create_directories(cfg.data_dir);
+    auto sealer = crypto::Sealer::load_or_create(std::filesystem::path(cfg.data_dir) / "keys");
+    if (!sealer) {
+        throw std::runtime_error("cannot load or create the keys in " + cfg.data_dir +
+                                 "/keys: " + sealer.error().message());
+    }
+    return std::move(sealer).value();
+}
+
+app::RetentionPolicy retention_policy(const Config& cfg) {
+    return {cfg.retention_contact_days, cfg.retention_report_days};
+}
+
 }  // namespace
+
+int retention_run(const Config& cfg) {
+    auto opened = open_store(cfg);
+    migrate_or_throw(*opened->store);
+    core::SystemClock clock;
+    const crypto::Sealer sealer = load_sealer(cfg);
+    app::SearchTerms search_terms(sealer.subkey("search"));
+    app::Retention retention(*opened->store, search_terms, clock, retention_policy(cfg));
+    auto n = retention.run();
+    if (!n) {
+        std::cerr << "segnala: retention: " << n.error().message() << "\n";
+        return 1;
+    }
+    std::cout << "contacts erased: " << n.value().contacts << "\n"
+              << "reports erased: " << n.value().reports << "\n"
+              << "screenshots erased: " << n.value().attachments << "\n";
+    return 0;
+}
 
 int serve(const Config& cfg) {
     spdlog::set_level(spdlog::level::from_str(cfg.log_level));
@@ -148,12 +181,7 @@ int serve(const Config& cfg) {
     migrate_or_throw(st);
 
     core::SystemClock clock;
-    std::filesystem::create_directories(cfg.data_dir);
-    auto sealer = crypto::Sealer::load_or_create(std::filesystem::path(cfg.data_dir) / "keys");
-    if (!sealer) {
-        throw std::runtime_error("cannot load or create the keys in " + cfg.data_dir +
-                                 "/keys: " + sealer.error().message());
-    }
+    const std::optional<crypto::Sealer> sealer(load_sealer(cfg));
     app::ClientKeyer client_keys(sealer.value().subkey("client-ip"), clock);
 
     app::AuthSettings auth_settings;
@@ -185,7 +213,11 @@ int serve(const Config& cfg) {
     app::Intake intake(st, sealer.value(), clock);
     app::Altcha altcha(sealer.value().subkey("altcha"), st, clock);
     app::WebLimits web_limits(st, clock);
-    web::Site site(auth, client_keys, views, {cfg.secure_cookies}, &intake, &altcha, &web_limits);
+    web::Site site(auth, client_keys, views,
+                   {.force_secure_cookies = cfg.secure_cookies,
+                    .retention_contact_days = cfg.retention_contact_days,
+                    .retention_report_days = cfg.retention_report_days},
+                   &intake, &altcha, &web_limits);
 
     http::Router router;
     site.add_routes(router);
@@ -201,6 +233,25 @@ int serve(const Config& cfg) {
     // transaction, so that no group commit waits long behind it (a search catches up itself).
     std::optional<app::SearchIndexer> search_indexer(std::in_place, st,
                                                      std::chrono::milliseconds(100));
+    // Hourly: erase what the retention policy says was kept long enough, and drop expired
+    // operator sessions. The first round runs at start.
+    app::Retention retention(st, search_terms, clock, retention_policy(cfg));
+    std::optional<app::Housekeeping> housekeeping(
+        std::in_place,
+        std::vector<app::Housekeeping::Task>{
+            {"retention",
+             [&retention] {
+                 if (auto n = retention.run(); !n) {
+                     spdlog::warn("retention: {}", n.error().message());
+                 }
+             }},
+            {"sessions",
+             [&auth] {
+                 if (auto n = auth.purge_expired_sessions(); !n) {
+                     spdlog::warn("session purge: {}", n.error().message());
+                 }
+             }}},
+        std::chrono::hours(1));
     web::QueuePages queue_pages(site, queue);
     queue_pages.add_routes(router);
     // The case pages: case file, actions, evidence, wellbeing (app/cases.hpp).
@@ -271,6 +322,7 @@ int serve(const Config& cfg) {
     }
     std::cout << "listening on http://" << cfg.listen_address << ":" << port << std::endl;
     server.run_until_signal();
+    housekeeping.reset();
     search_indexer.reset();
     opened->db->close();
     spdlog::info("stopped");

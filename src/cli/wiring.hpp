@@ -26,6 +26,9 @@ std::unique_ptr<OpenStore> open_store(const Config& cfg);
 /// database is newer than this binary.
 void migrate_or_throw(store::Store& store);
 
+/// `segnala retention run`: erases what the retention policy says is due, prints the counts.
+int retention_run(const Config& cfg);
+
 /// Runs the server until SIGTERM/SIGINT. Returns the exit code.
 int serve(const Config& cfg);
 

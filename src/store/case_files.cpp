@@ -24,8 +24,9 @@ constexpr const char* kCaseSelect =
 // report_urls_case index instead of scanning report_urls.
 constexpr const char* kCaseReports =
     "SELECT r.id, r.code, r.case_id, r.category, r.channel, r.verified, r.lang, r.created_at, "
-    "r.sender, r.subject_sealed, r.text_sealed, r.description_sealed, r.contact_sealed "
-    "FROM reports r WHERE r.id IN (SELECT u.report_id FROM report_urls u WHERE u.case_id IN "
+    "r.sender, r.subject_sealed, r.text_sealed, r.description_sealed, r.contact_sealed, "
+    "r.erased_at, r.contact_erased_at FROM reports r WHERE r.id IN (SELECT u.report_id FROM "
+    "report_urls u WHERE u.case_id IN "
     "(SELECT CAST($1 AS BIGINT) UNION ALL SELECT m.id FROM cases m WHERE m.merged_into = $1)) "
     "ORDER BY r.created_at, r.id LIMIT $2";
 
@@ -85,8 +86,8 @@ constexpr const char* kAttachment =
     "SELECT a.id, a.report_id, a.position, a.sha256, a.mime, a.size, a.width, a.height, r.code, "
     "r.case_id, CASE WHEN r.category = 'csam' OR EXISTS (SELECT 1 FROM report_urls u JOIN cases c "
     "ON c.id = u.case_id WHERE u.report_id = a.report_id AND (c.restricted = 1 OR c.category = "
-    "'csam')) THEN 1 ELSE 0 END FROM attachments a JOIN reports r ON r.id = a.report_id "
-    "WHERE a.id = $1";
+    "'csam')) THEN 1 ELSE 0 END, a.erased_at FROM attachments a JOIN reports r ON "
+    "r.id = a.report_id WHERE a.id = $1";
 
 constexpr const char* kInsertReveal =
     "INSERT INTO reveals (operator_id, at, object, csam) VALUES ($1, $2, $3, $4)";
@@ -188,6 +189,8 @@ core::result<std::vector<CaseReport>> CaseFiles::reports(std::int64_t case_id) {
             r.text_sealed = rows.blob(i, 10).bytes;
             r.description_sealed = rows.blob(i, 11).bytes;
             r.contact_sealed = rows.blob(i, 12).bytes;
+            r.erased_at = rows.int64(i, 13);
+            r.contact_erased_at = rows.int64(i, 14);
             index[r.id] = out.size();
             out.push_back(std::move(r));
         }
@@ -207,12 +210,12 @@ core::result<std::vector<CaseReport>> CaseFiles::reports(std::int64_t case_id) {
             }
         }
         SEGNALA_TRY(atts, tx.query("SELECT id, report_id, position, sha256, mime, size, width, "
-                                   "height FROM attachments WHERE report_id IN (" +
+                                   "height, erased_at FROM attachments WHERE report_id IN (" +
                                    ids + ") ORDER BY report_id, position"));
         for (std::size_t i = 0; i < atts.size(); ++i) {
             AttachmentInfo a{atts.int64(i, 0), atts.int64(i, 1), atts.int64(i, 2),
                              atts.text(i, 3),  atts.text(i, 4),  atts.int64(i, 5),
-                             atts.int64(i, 6), atts.int64(i, 7)};
+                             atts.int64(i, 6), atts.int64(i, 7), atts.int64(i, 8)};
             out[index.at(a.report_id)].attachments.push_back(std::move(a));
         }
         for (auto& r : out) {
@@ -445,8 +448,9 @@ core::result<AttachmentRecord> CaseFiles::attachment(std::int64_t id) {
             return errc::not_found;
         }
         AttachmentRecord a;
-        a.info = {rows.int64(0, 0), rows.int64(0, 1), rows.int64(0, 2), rows.text(0, 3),
-                  rows.text(0, 4),  rows.int64(0, 5), rows.int64(0, 6), rows.int64(0, 7)};
+        a.info = {rows.int64(0, 0), rows.int64(0, 1), rows.int64(0, 2),
+                  rows.text(0, 3),  rows.text(0, 4),  rows.int64(0, 5),
+                  rows.int64(0, 6), rows.int64(0, 7), rows.int64(0, 11)};
         a.report_code = rows.text(0, 8);
         a.case_id = rows.int64(0, 9);
         a.restricted = rows.int64(0, 10) != 0;

@@ -55,6 +55,7 @@ struct AttachmentInfo {
     std::int64_t size = 0;
     std::int64_t width = 0;
     std::int64_t height = 0;
+    std::int64_t erased_at = 0;  ///< when retention erased the image (hash, type, size stay)
 };
 
 /// A report of a case, personal fields still sealed (the app opens them).
@@ -72,6 +73,8 @@ struct CaseReport {
     std::string text_sealed;
     std::string description_sealed;
     std::string contact_sealed;
+    std::int64_t erased_at = 0;  ///< retention erased the details (Store::erase_expired_…)
+    std::int64_t contact_erased_at = 0;  ///< retention erased the contact
     std::vector<CaseReportUrl> urls;
     std::vector<AttachmentInfo> attachments;
     /// The case this report belongs to on this page: the case itself, or a case merged into it.

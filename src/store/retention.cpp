@@ -23,7 +23,9 @@ constexpr const char* kStillNeeded =
     "OR COALESCE(t.status_at, c.status_at) >= $1))";
 
 std::string due_query(const char* what) {
-    return std::string("SELECT r.id FROM reports r WHERE r.erased_at = 0 AND r.created_at < $1 ") +
+    return std::string(
+               "SELECT r.id, CASE WHEN r.contact_sealed IS NULL THEN 0 ELSE 1 END "
+               "FROM reports r WHERE r.erased_at = 0 AND r.created_at < $1 ") +
            what + " AND " + kStillNeeded + " ORDER BY r.created_at, r.id LIMIT $2";
 }
 
@@ -36,7 +38,7 @@ constexpr const char* kEraseContact =
 constexpr const char* kEraseDetails =
     "UPDATE reports SET subject_sealed = NULL, text_sealed = NULL, description_sealed = NULL, "
     "contact_erased_at = CASE WHEN contact_sealed IS NULL THEN contact_erased_at ELSE $2 END, "
-    "contact_sealed = NULL, erased_at = $2 WHERE id = $1 RETURNING contact_erased_at";
+    "contact_sealed = NULL, erased_at = $2 WHERE id = $1";
 constexpr const char* kEraseTypedUrls =
     "UPDATE report_urls SET original_sealed = $2 WHERE report_id = $1";
 constexpr const char* kEraseAttachments =
@@ -96,9 +98,10 @@ core::result<ErasureCounts> Store::erase_expired_reports(
             // Details first: erasing them takes the contact too.
             SEGNALA_TRY(due, tx.query(kDueDetails, {cutoffs.details_before, batch}));
             const auto reports = ids_of(due);
-            for (std::int64_t id : reports) {
-                SEGNALA_TRY(r, tx.query(kEraseDetails, {id, cutoffs.now}));
-                n.contacts += !r.empty() && r.int64(0, 0) == cutoffs.now ? 1 : 0;
+            for (std::size_t i = 0; i < reports.size(); ++i) {
+                const std::int64_t id = reports[i];
+                SEGNALA_TRYV(tx.exec(kEraseDetails, {id, cutoffs.now}));
+                n.contacts += due.int64(i, 1);  // it still had a contact
                 SEGNALA_TRYV(tx.exec(kEraseTypedUrls, {id, Blob{}}));
                 SEGNALA_TRY(atts, tx.exec(kEraseAttachments, {id, Blob{}, cutoffs.now}));
                 n.attachments += atts;

@@ -185,6 +185,16 @@ TEST_P(RetentionTest, ReportsReceivedAfterTheCutoffWait) {
     EXPECT_NE(of_report("contact_sealed", "OLD"), "NULL");
 }
 
+TEST_P(RetentionTest, ContactErasedEarlierIsNotCountedAgainWithTheDetails) {
+    const auto a = add("C1", {"a.example"}, true);
+    close_case(a[0], 1000);
+    EXPECT_EQ(erase(2000, 500).value().contacts, 1);  // same erasure time as below
+    auto n = erase(2000, 2000).value();
+    EXPECT_EQ(n.reports, 1);
+    EXPECT_EQ(n.contacts, 0);
+    EXPECT_EQ(of_report("contact_erased_at", "C1"), "9000");
+}
+
 TEST_P(RetentionTest, WorksInBatchesEachWithItsAuditEntry) {
     for (int i = 0; i < 5; ++i) {
         const auto c = add("R" + std::to_string(i), {"x" + std::to_string(i) + ".example"}, true);

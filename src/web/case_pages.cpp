@@ -177,7 +177,8 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
                             {"size", human_size(a.size)},
                             {"width", a.width},
                             {"height", a.height},
-                            {"revealed", a.id == shown}});
+                            {"revealed", a.id == shown},
+                            {"erased", a.erased_at != 0}});
         }
         reports.push_back({{"id", r.id},
                            {"code", r.code},
@@ -195,7 +196,11 @@ http::Response CasePages::render_case(Page& p, std::int64_t id, int status,
                            {"from_merged", r.via_case},
                            {"is_from_merged", r.via_case != c.id},
                            {"splittable", r.via_case == c.id && cv.reports.size() > 1},
-                           {"unreadable", r.unreadable}});
+                           {"unreadable", r.unreadable},
+                           {"erased", r.erased_at != 0},
+                           {"erased_on", format_datetime(r.erased_at, lang)},
+                           {"contact_erased", r.contact_erased_at != 0 && r.erased_at == 0},
+                           {"contact_erased_on", format_datetime(r.contact_erased_at, lang)}});
     }
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : cv.events) {

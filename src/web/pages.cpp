@@ -14,7 +14,15 @@ http::Response Site::home(Page& p) {
 
 http::Response Site::privacy(Page& p) {
     return render(p, 200, p.lang == Lang::en ? "privacy_en" : "privacy_it",
-                  {{"title", views_.text(p.lang, "privacy_title")}});
+                  {{"title", views_.text(p.lang, "privacy_title")},
+                   {"contact_days", settings_.retention_contact_days},
+                   {"report_days", settings_.retention_report_days}});
+}
+
+std::string Site::privacy_note(Lang lang) const {
+    return views_.text(lang, "report_privacy_note",
+                       {{"contact_days", std::to_string(settings_.retention_contact_days)},
+                        {"report_days", std::to_string(settings_.retention_report_days)}});
 }
 
 http::Response Site::accessibility(Page& p) {

@@ -74,6 +74,7 @@ http::Handler Site::altcha_challenge_handler() const {
 http::Response Site::report_refused(Page& p, int status, nlohmann::json data,
                                     std::int64_t retry_after) const {
     data["altcha"] = altcha_ != nullptr;
+    data["privacy_note"] = privacy_note(p.lang);
     auto res = render(p, status, "report_form", std::move(data));
     if (retry_after > 0) {
         res.headers.set("Retry-After", std::to_string(retry_after));
@@ -92,6 +93,7 @@ http::Response Site::report_form(Page& p) {
     }
     nlohmann::json data = report_form_view(views_, p.lang, f, {}, {});
     data["altcha"] = altcha_ != nullptr;
+    data["privacy_note"] = privacy_note(p.lang);
     return render(p, 200, "report_form", std::move(data));
 }
 

@@ -31,6 +31,9 @@ struct ReportFields;  // report_view.hpp
 struct SiteSettings {
     /// Send cookies with `Secure` even when the request did not say it came over TLS.
     bool force_secure_cookies = false;
+    /// The retention policy (app::RetentionPolicy), stated on the privacy notice and the form.
+    int retention_contact_days = 180;
+    int retention_report_days = 730;
 };
 
 /// What a page handler sees: the request plus the resolved language, operator and CSRF token.
@@ -78,6 +81,8 @@ class Site {
     http::Handler handler(PageHandler fn, unsigned flags);
     /// Renders `view` in the layout; `data` gains csrf, principal, the language switch.
     http::Response render(Page& p, int status, std::string_view view, nlohmann::json data) const;
+    /// The form's privacy note with the retention periods filled in.
+    std::string privacy_note(Lang lang) const;
     /// The HTML error page for `status` (403, 404, 422, 503…), with the catalog message
     /// `message_key` instead of the status's own when given.
     http::Response error(Page& p, int status, std::string_view message_key = {}) const;
