@@ -1,16 +1,11 @@
-// Retention: how long what reporters give is kept, and the background rounds that enforce it.
+// Retention: how long what reporters give is kept (the housekeeping thread enforces it).
 // A reporter's contact is erased `contact_days` after the report's cases were all closed; the
 // description, message subject and text, URLs as typed and screenshots after `report_days`.
 // Open cases keep everything. The privacy notice prints these figures (web::Site).
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -41,35 +36,6 @@ class Retention {
     const SearchTerms& terms_;
     const core::Clock& clock_;
     RetentionPolicy policy_;
-};
-
-/// Runs its tasks one after the other on a thread of its own: the first round at once, then
-/// every `period`. A task that throws is logged and the others still run.
-class Housekeeping {
-  public:
-    struct Task {
-        std::string name;
-        std::function<void()> run;
-    };
-    Housekeeping(std::vector<Task> tasks, std::chrono::milliseconds period);
-    /// Stops after the round in progress. Call before closing the database.
-    ~Housekeeping();
-    Housekeeping(const Housekeeping&) = delete;
-    Housekeeping& operator=(const Housekeeping&) = delete;
-
-    /// Rounds completed so far.
-    std::int64_t rounds() const;
-
-  private:
-    void loop();
-
-    const std::vector<Task> tasks_;
-    const std::chrono::milliseconds period_;
-    mutable std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    std::int64_t rounds_ = 0;
-    std::thread thread_;
 };
 
 }  // namespace segnala::app

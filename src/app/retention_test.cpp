@@ -1,6 +1,6 @@
 // Retention over a real SQLite file with a fake clock: the policy's days become cutoffs, an
-// erased report keeps its URLs' words in the search index, and the housekeeping thread runs
-// its tasks, survives one that throws, and stops.
+// erased report keeps its URLs' words in the search index, expired sessions are purged; and
+// the housekeeping thread runs its tasks, survives one that throws, and stops.
 #include "app/retention.hpp"
 
 #include <atomic>
@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "app/auth.hpp"
+#include "app/housekeeping.hpp"
 #include "app/search_terms.hpp"
 #include "store/database.hpp"
 #include "store/sqlite/sqlite_database.hpp"

@@ -3,11 +3,11 @@
 // A search empties the backlog itself first (app::Queue), so this only keeps the backlog short.
 #pragma once
 
+#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
+
+#include "app/housekeeping.hpp"
 
 namespace segnala::store {
 class Store;
@@ -17,26 +17,20 @@ namespace segnala::app {
 
 class SearchIndexer {
   public:
-    /// Starts the thread; it looks at the backlog every `period`.
+    /// Starts the thread; it looks at the backlog at once and then every `period`.
     SearchIndexer(store::Store& store, std::chrono::milliseconds period);
-    /// Stops the thread (after the round in progress). Call before closing the database.
-    ~SearchIndexer();
     SearchIndexer(const SearchIndexer&) = delete;
     SearchIndexer& operator=(const SearchIndexer&) = delete;
 
     /// Reports filed so far.
-    std::int64_t filed() const;
+    std::int64_t filed() const { return filed_.load(); }
 
   private:
-    void run();
+    void round();
 
     store::Store& store_;
-    const std::chrono::milliseconds period_;
-    mutable std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    std::int64_t filed_ = 0;
-    std::thread thread_;
+    std::atomic<std::int64_t> filed_{0};
+    Housekeeping thread_;  // last: stopped (after the round in progress) before the rest goes
 };
 
 }  // namespace segnala::app

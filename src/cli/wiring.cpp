@@ -16,6 +16,7 @@
 #include "app/auth.hpp"
 #include "app/cases.hpp"
 #include "app/client_key.hpp"
+#include "app/housekeeping.hpp"
 #include "app/intake.hpp"
 #include "app/oversight.hpp"
 #include "app/queue.hpp"
