@@ -24,6 +24,7 @@
 #include "app/retention.hpp"
 #include "app/search_indexer.hpp"
 #include "app/search_terms.hpp"
+#include "app/signer.hpp"
 #include "app/two_factor.hpp"
 #include "app/web_limits.hpp"
 #include "core/clock.hpp"
@@ -214,7 +215,8 @@ int serve(const Config& cfg) {
     app::Intake intake(st, sealer.value(), clock);
     app::Altcha altcha(sealer.value().subkey("altcha"), st, clock);
     app::WebLimits web_limits(st, clock);
-    web::Site site(auth, client_keys, views,
+    const app::Signer receipts(sealer.value().subkey("receipt"));
+    web::Site site(auth, client_keys, receipts, views,
                    {.force_secure_cookies = cfg.secure_cookies,
                     .retention_contact_days = cfg.retention_contact_days,
                     .retention_report_days = cfg.retention_report_days},

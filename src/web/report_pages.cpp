@@ -145,7 +145,8 @@ http::Response Site::report_submit(Page& p) {
         return error(p, 503);
     }
     const bool csam = submission.category == core::Category::csam;
-    p.set_cookies.push_back(cookie(kReceiptCookie, encode_slip(receipt.value(), csam),
+    p.set_cookies.push_back(cookie(kReceiptCookie,
+                                   receipts_.sign(encode_slip(receipt.value(), csam)),
                                    kReceiptSeconds, true, "Strict", p, "/segnala/ricevuta"));
     return http::Response::redirect("/segnala/ricevuta");
 }
@@ -153,7 +154,10 @@ http::Response Site::report_submit(Page& p) {
 http::Response Site::report_receipt(Page& p) {
     std::optional<ReceiptSlip> slip;
     if (auto v = request_cookie(p.req, kReceiptCookie)) {
-        slip = decode_slip(*v);
+        // Unsigned, altered or made-up slips get the "receipt gone" page.
+        if (auto opened = receipts_.open(*v)) {
+            slip = decode_slip(*opened);
+        }
     }
     http::Response res = slip ? render(p, 200, "receipt", receipt_view(views_, p.lang, *slip))
                               : render(p, 404, "receipt_gone",

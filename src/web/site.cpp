@@ -96,13 +96,15 @@ Lang pick_language(const http::Request& req) {
     return Lang::it;
 }
 
-Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings,
-           app::Intake* intake, app::Altcha* altcha, app::WebLimits* limits)
+Site::Site(app::Auth& auth, const app::ClientKeyer& keys, const app::Signer& receipts,
+           const Views& views, SiteSettings settings, app::Intake* intake, app::Altcha* altcha,
+           app::WebLimits* limits)
     : auth_(auth),
       intake_(intake),
       altcha_(altcha),
       limits_(limits),
       keys_(keys),
+      receipts_(receipts),
       views_(views),
       settings_(settings) {}
 

@@ -12,6 +12,7 @@
 #include "app/auth.hpp"
 #include "app/client_key.hpp"
 #include "app/intake.hpp"
+#include "app/signer.hpp"
 #include "app/web_limits.hpp"
 #include "http/message.hpp"
 #include "http/multipart.hpp"
@@ -66,9 +67,11 @@ class Site {
   public:
     /// `intake`, `altcha` and `limits` may be null in tests of the operator pages (the public
     /// reporting pages then answer 503; without `altcha` every report is unverified).
-    Site(app::Auth& auth, const app::ClientKeyer& keys, const Views& views, SiteSettings settings,
-         app::Intake* intake = nullptr, app::Altcha* altcha = nullptr,
-         app::WebLimits* limits = nullptr);
+    /// `receipts` signs the receipt cookie, so that the receipt page shows only what this
+    /// server wrote.
+    Site(app::Auth& auth, const app::ClientKeyer& keys, const app::Signer& receipts,
+         const Views& views, SiteSettings settings, app::Intake* intake = nullptr,
+         app::Altcha* altcha = nullptr, app::WebLimits* limits = nullptr);
 
     /// Registers every page route (routes.cpp).
     void add_routes(http::Router& router);
@@ -133,6 +136,7 @@ class Site {
     app::Altcha* altcha_ = nullptr;
     app::WebLimits* limits_ = nullptr;
     const app::ClientKeyer& keys_;
+    const app::Signer& receipts_;
     const Views& views_;
     SiteSettings settings_;
 };

@@ -193,6 +193,20 @@ TEST_P(ReportForm, PhishingReportGetsReceiptAndStatus) {
     auto none = other.get("/segnala/ricevuta");
     EXPECT_EQ(none.status, 404);
     EXPECT_EQ(receipt_code(none.body), "");
+
+    // The receipt cookie is signed: a copy of it shows the receipt; one that was altered, or
+    // made up without the server's key (here: an unsigned slip for another code), does not.
+    const std::string slip = c.cookie("segnala_receipt");
+    ASSERT_FALSE(slip.empty());
+    other.set_cookie("segnala_receipt", slip);
+    EXPECT_EQ(receipt_code(other.get("/segnala/ricevuta").body), code);
+    std::string altered = slip;
+    altered[2] = altered[2] == 'A' ? 'B' : 'A';
+    other.set_cookie("segnala_receipt", altered);
+    EXPECT_EQ(other.get("/segnala/ricevuta").status, 404);
+    const std::string forged = slip.substr(0, slip.rfind('.'));  // the payload alone
+    other.set_cookie("segnala_receipt", forged);
+    EXPECT_EQ(other.get("/segnala/ricevuta").status, 404);
 }
 
 TEST_P(ReportForm, SecondReportOfTheSameSiteSaysAlreadyReported) {
