@@ -23,22 +23,22 @@ constexpr const char* kStillNeeded =
     "OR COALESCE(t.status_at, c.status_at) >= $1))";
 
 std::string due_query(const char* what) {
-    return std::string(
-               "SELECT r.id, CASE WHEN r.contact_sealed IS NULL THEN 0 ELSE 1 END "
-               "FROM reports r WHERE r.erased_at = 0 AND r.created_at < $1 ") +
+    return std::string("SELECT r.id FROM reports r WHERE r.erased_at = 0 AND r.created_at < $1 ") +
            what + " AND " + kStillNeeded + " ORDER BY r.created_at, r.id LIMIT $2";
 }
 
 const std::string kDueDetails = due_query("");
 const std::string kDueContacts = due_query("AND r.contact_sealed IS NOT NULL");
 
+// Each UPDATE re-checks what it erases, so that two processes sharing a PostgreSQL database
+// (READ COMMITTED: the second waits for the first's row lock, then sees its result) neither
+// erase nor count a report twice.
 constexpr const char* kEraseContact =
-    "UPDATE reports SET contact_sealed = NULL, contact_erased_at = $2 WHERE id = $1";
-// SET expressions read the row as it was: contact_erased_at records only a contact erased now.
+    "UPDATE reports SET contact_sealed = NULL, contact_erased_at = $2 "
+    "WHERE id = $1 AND contact_sealed IS NOT NULL";
 constexpr const char* kEraseDetails =
     "UPDATE reports SET subject_sealed = NULL, text_sealed = NULL, description_sealed = NULL, "
-    "contact_erased_at = CASE WHEN contact_sealed IS NULL THEN contact_erased_at ELSE $2 END, "
-    "contact_sealed = NULL, erased_at = $2 WHERE id = $1";
+    "erased_at = $2 WHERE id = $1 AND erased_at = 0";
 constexpr const char* kEraseTypedUrls =
     "UPDATE report_urls SET original_sealed = $2 WHERE report_id = $1";
 constexpr const char* kEraseAttachments =
@@ -98,16 +98,19 @@ core::result<ErasureCounts> Store::erase_expired_reports(
             // Details first: erasing them takes the contact too.
             SEGNALA_TRY(due, tx.query(kDueDetails, {cutoffs.details_before, batch}));
             const auto reports = ids_of(due);
-            for (std::size_t i = 0; i < reports.size(); ++i) {
-                const std::int64_t id = reports[i];
-                SEGNALA_TRYV(tx.exec(kEraseDetails, {id, cutoffs.now}));
-                n.contacts += due.int64(i, 1);  // it still had a contact
+            for (std::int64_t id : reports) {
+                SEGNALA_TRY(erased, tx.exec(kEraseDetails, {id, cutoffs.now}));
+                if (erased == 0) {
+                    continue;  // another process got there first
+                }
+                ++n.reports;
+                SEGNALA_TRY(contact, tx.exec(kEraseContact, {id, cutoffs.now}));
+                n.contacts += contact;
                 SEGNALA_TRYV(tx.exec(kEraseTypedUrls, {id, Blob{}}));
                 SEGNALA_TRY(atts, tx.exec(kEraseAttachments, {id, Blob{}, cutoffs.now}));
                 n.attachments += atts;
                 SEGNALA_TRYV(reindex_without_description(tx, id, terms_for));
             }
-            n.reports = static_cast<std::int64_t>(reports.size());
             const int room = batch - static_cast<int>(reports.size());
             std::size_t contacts = 0;
             if (room > 0) {
@@ -115,9 +118,9 @@ core::result<ErasureCounts> Store::erase_expired_reports(
                 const auto ids = ids_of(due_contacts);
                 contacts = ids.size();
                 for (std::int64_t id : ids) {
-                    SEGNALA_TRYV(tx.exec(kEraseContact, {id, cutoffs.now}));
+                    SEGNALA_TRY(erased, tx.exec(kEraseContact, {id, cutoffs.now}));
+                    n.contacts += erased;
                 }
-                n.contacts += static_cast<std::int64_t>(ids.size());
                 more = contacts == static_cast<std::size_t>(room);
             } else {
                 more = true;

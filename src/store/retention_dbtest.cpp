@@ -1,4 +1,6 @@
 // Retention on every backend: what is erased, when, and what stays.
+#include <thread>
+
 #include "store/dbtest_support.hpp"
 
 namespace segnala::store {
@@ -207,6 +209,23 @@ TEST_P(RetentionTest, WorksInBatchesEachWithItsAuditEntry) {
     EXPECT_EQ(audit_entries(), 3);  // 2 + 2 + 1
     EXPECT_EQ(text("SELECT COUNT(*) FROM reports WHERE erased_at = 0"), "0");
     EXPECT_EQ(erase(0, 0, 0).error(), errc::invalid_argument);
+}
+
+TEST_P(RetentionTest, TwoRunsAtOnceEraseAndCountEachReportOnce) {
+    // As two servers sharing one PostgreSQL database would, each in its hourly round.
+    for (int i = 0; i < 40; ++i) {
+        const auto c = add("T" + std::to_string(i), {"t" + std::to_string(i) + ".example"}, true);
+        close_case(c[0], 1000);
+    }
+    ErasureCounts a;
+    ErasureCounts b;
+    std::thread other([&] { a = erase(2000, 1500, 7).value(); });
+    b = erase(2000, 1500, 7).value();
+    other.join();
+    EXPECT_EQ(a.reports + b.reports, 40);
+    EXPECT_EQ(a.contacts + b.contacts, 40);
+    EXPECT_EQ(text("SELECT COUNT(*) FROM search_backlog"), "40");
+    ASSERT_TRUE(store().verify_audit().value().ok);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest, ::testing::Values("sqlite", "postgres"),
