@@ -16,7 +16,7 @@ class Signer {
     /// `key`: 32 bytes, e.g. crypto::Sealer::subkey("receipt"). Thread-safe after construction.
     explicit Signer(std::string_view key);
 
-    /// `value` (any bytes but '.'-free is not required) followed by '.' and 32 hex digits.
+    /// `value` (any bytes, '.' included) followed by '.' and 32 hex digits.
     std::string sign(std::string_view value) const;
     /// The value when the MAC matches (compared in constant time), std::nullopt otherwise.
     std::optional<std::string> open(std::string_view signed_value) const;

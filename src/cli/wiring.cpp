@@ -183,8 +183,8 @@ int serve(const Config& cfg) {
     migrate_or_throw(st);
 
     core::SystemClock clock;
-    const std::optional<crypto::Sealer> sealer(load_sealer(cfg));
-    app::ClientKeyer client_keys(sealer.value().subkey("client-ip"), clock);
+    const crypto::Sealer sealer = load_sealer(cfg);
+    app::ClientKeyer client_keys(sealer.subkey("client-ip"), clock);
 
     app::AuthSettings auth_settings;
     auth_settings.idle_timeout = std::chrono::minutes(cfg.session_idle_minutes);
@@ -212,10 +212,10 @@ int serve(const Config& cfg) {
                   {"uplot_css", assets.url_for("/static/vendor/uplot/uPlot.min.css")},
                   {"uplot_js", assets.url_for("/static/vendor/uplot/uPlot.iife.min.js")},
                   {"dashboard_js", assets.url_for("/static/js/dashboard.js")}});
-    app::Intake intake(st, sealer.value(), clock);
-    app::Altcha altcha(sealer.value().subkey("altcha"), st, clock);
+    app::Intake intake(st, sealer, clock);
+    app::Altcha altcha(sealer.subkey("altcha"), st, clock);
     app::WebLimits web_limits(st, clock);
-    const app::Signer receipts(sealer.value().subkey("receipt"));
+    const app::Signer receipts(sealer.subkey("receipt"));
     web::Site site(auth, client_keys, receipts, views,
                    {.force_secure_cookies = cfg.secure_cookies,
                     .retention_contact_days = cfg.retention_contact_days,
@@ -226,7 +226,7 @@ int serve(const Config& cfg) {
     site.add_routes(router);
     // The back office's queue (app/queue.hpp, web/queue_pages.hpp).
     store::Queue queue_store(*opened->db);
-    app::SearchTerms search_terms(sealer.value().subkey("search"));
+    app::SearchTerms search_terms(sealer.subkey("search"));
     app::TriageTargets targets;
     for (const auto& [category, hours] : cfg.triage_target_hours) {
         targets.hours[category] = hours;
@@ -260,7 +260,7 @@ int serve(const Config& cfg) {
     // The case pages: case file, actions, evidence, wellbeing (app/cases.hpp).
     app::CaseSettings case_settings;
     case_settings.exposure_pause_threshold = cfg.exposure_pause_threshold;
-    app::Cases cases(st, sealer.value(), clock, case_settings);
+    app::Cases cases(st, sealer, clock, case_settings);
     web::CasePages case_pages(site, cases);
     case_pages.add_routes(router);
     // Supervisors' audit log and statistics (app/oversight.hpp, web/oversight_pages.hpp).
@@ -273,7 +273,7 @@ int serve(const Config& cfg) {
     api::Api partner_api(intake, api_keys, client_keys, api_limiter, clock);
     partner_api.add_routes(router);
     // Second factor, account and admin pages (app/two_factor.hpp, web/access_pages.hpp).
-    app::TwoFactor two_factor(auth, st, sealer.value(), clock);
+    app::TwoFactor two_factor(auth, st, sealer, clock);
     web::AccessPages access_pages(site, two_factor, api_keys);
     access_pages.add_routes(router);
     router.add("GET", "/static/{path...}", assets.handler(), {.run_inline = true});
