@@ -188,6 +188,16 @@ test('English, JavaScript on: a fake-shop report with a screenshot', async () =>
   await withScreenshot(page, 'report-en-js', async () => {
     await visit(page, '/segnala');
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    // The form says how long what is given is kept, and links to the notice that says more.
+    const note = await page.locator('main').innerText();
+    assert.match(note, /your contact is erased after 180 days/);
+    assert.match(note, /the screenshots after 730 days/);
+    await clickAndWaitForNavigation(page, page.getByRole('link', { name: 'Read the privacy notice' }));
+    assert.equal(new URL(page.url()).pathname, '/privacy');
+    assert.match(await page.locator('main').innerText(),
+                 /the contact details are erased after 180 days/);
+    await axeBothViewports(page, 'report-en-privacy');
+    await visit(page, '/segnala');
     await page.locator('altcha-widget').waitFor();
 
     // With JavaScript the upload disappears while the CSAM category is chosen.
