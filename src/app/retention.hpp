@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,9 @@ class Retention {
     const RetentionPolicy& policy() const { return policy_; }
     /// Erases whatever the policy says is due now, audited as "system" (action
     /// "retention.erase", one entry per transaction with the counts). Idempotent.
-    core::result<store::ErasureCounts> run();
+    /// `keep_going`: asked between transactions, so that a long first run (a database with
+    /// years of closed cases) does not hold up a shutdown; what is left waits for the next run.
+    core::result<store::ErasureCounts> run(const std::function<bool()>& keep_going = {});
 
   private:
     store::Store& store_;

@@ -1,5 +1,6 @@
 #include "cli/wiring.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -239,12 +240,13 @@ int serve(const Config& cfg) {
     // Hourly: erase what the retention policy says was kept long enough, and drop expired
     // operator sessions. The first round runs at start.
     app::Retention retention(st, search_terms, clock, retention_policy(cfg));
+    std::atomic<bool> stopping{false};  // a long retention run yields to a shutdown
     std::optional<app::Housekeeping> housekeeping(
         std::in_place,
         std::vector<app::Housekeeping::Task>{
             {"retention",
-             [&retention] {
-                 if (auto n = retention.run(); !n) {
+             [&retention, &stopping] {
+                 if (auto n = retention.run([&stopping] { return !stopping.load(); }); !n) {
                      spdlog::warn("retention: {}", n.error().message());
                  }
              }},
@@ -325,6 +327,7 @@ int serve(const Config& cfg) {
     }
     std::cout << "listening on http://" << cfg.listen_address << ":" << port << std::endl;
     server.run_until_signal();
+    stopping = true;
     housekeeping.reset();
     search_indexer.reset();
     opened->db->close();

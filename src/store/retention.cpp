@@ -86,7 +86,7 @@ core::result<void> reindex_without_description(
 core::result<ErasureCounts> Store::erase_expired_reports(
     const RetentionCutoffs& cutoffs,
     const std::function<std::string(const std::vector<std::string>&)>& terms_for,
-    const AuditEvent& audit, int batch) {
+    const AuditEvent& audit, int batch, const std::function<bool()>& keep_going) {
     if (batch <= 0 || cutoffs.now <= 0) {
         return errc::invalid_argument;
     }
@@ -137,7 +137,7 @@ core::result<ErasureCounts> Store::erase_expired_reports(
         total.contacts += round.contacts;
         total.reports += round.reports;
         total.attachments += round.attachments;
-        if (!more) {
+        if (!more || (keep_going && !keep_going())) {
             return total;
         }
     }

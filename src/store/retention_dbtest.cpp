@@ -211,6 +211,28 @@ TEST_P(RetentionTest, WorksInBatchesEachWithItsAuditEntry) {
     EXPECT_EQ(erase(0, 0, 0).error(), errc::invalid_argument);
 }
 
+TEST_P(RetentionTest, StopsBetweenTransactionsWhenAskedAndTheNextRunGoesOn) {
+    for (int i = 0; i < 5; ++i) {
+        const auto c = add("S" + std::to_string(i), {"s" + std::to_string(i) + ".example"}, true);
+        close_case(c[0], 1000);
+    }
+    AuditEvent audit{9000, "system", "retention.erase", "reports", ""};
+    auto terms = [](const std::vector<std::string>&) { return std::string("url"); };
+    int asked = 0;
+    auto first = store().erase_expired_reports({2000, 1500, 9000}, terms, audit, 2, [&] {
+        ++asked;
+        return false;  // shutting down
+    });
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first.value().reports, 2);  // one transaction, then it stopped
+    EXPECT_EQ(asked, 1);
+    auto rest =
+        store().erase_expired_reports({2000, 1500, 9000}, terms, audit, 2, [] { return true; });
+    ASSERT_TRUE(rest);
+    EXPECT_EQ(rest.value().reports, 3);
+    EXPECT_EQ(text("SELECT COUNT(*) FROM reports WHERE erased_at = 0"), "0");
+}
+
 TEST_P(RetentionTest, TwoRunsAtOnceEraseAndCountEachReportOnce) {
     // As two servers sharing one PostgreSQL database would, each in its hourly round.
     for (int i = 0; i < 40; ++i) {

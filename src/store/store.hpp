@@ -327,11 +327,12 @@ class Store {
     /// reports a transaction, each transaction with its audit entry (`audit` with the counts as
     /// detail), until nothing is left. A report whose description goes keeps its URLs' words
     /// in the search index: `terms_for` gets its canonical URLs and gives its new search terms.
-    /// Running it again erases nothing more.
+    /// Running it again erases nothing more. `keep_going` (when given) is asked before each
+    /// transaction after the first: false stops there, with the rest left for the next run.
     core::result<ErasureCounts> erase_expired_reports(
         const RetentionCutoffs& cutoffs,
         const std::function<std::string(const std::vector<std::string>&)>& terms_for,
-        const AuditEvent& audit, int batch = 200);
+        const AuditEvent& audit, int batch = 200, const std::function<bool()>& keep_going = {});
 
     // Audit log: append-only, hash-chained.
     core::result<void> append_audit(const AuditEvent& e);
