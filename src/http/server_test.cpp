@@ -216,6 +216,25 @@ TEST_F(ServerTest, TooLargeByContentLengthWithoutReadingBody) {
     EXPECT_TRUE(closed_by_peer(sock, buf));
 }
 
+// A browser sends the whole body of an oversized upload before it reads the answer. The server
+// keeps reading (and dropping) it for a while after answering, so that closing does not reset
+// the connection and destroy the 413 before the client has read it.
+TEST_F(ServerTest, TooLargeAnswerSurvivesTheRestOfTheUpload) {
+    start();
+    auto sock = connect();
+    beast::flat_buffer buf;
+    const std::string body(256 * 1024, 'x');
+    send_raw(sock, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the 413 is on its way
+    beast::error_code ec;
+    asio::write(sock, asio::buffer(body), ec);
+    EXPECT_FALSE(ec) << ec.message();
+    Res r = read_response(sock, buf);
+    EXPECT_EQ(r.result_int(), 413);
+    EXPECT_TRUE(closed_by_peer(sock, buf));
+}
+
 TEST_F(ServerTest, TooLargeChunked) {
     start();
     auto sock = connect();
@@ -268,6 +287,24 @@ TEST_F(ServerTest, TricklingClientGets408) {
     auto took = std::chrono::steady_clock::now() - t0;
     EXPECT_LT(took, std::chrono::seconds(3));
     EXPECT_TRUE(closed_by_peer(sock, buf));
+}
+
+// A connection that never sends a byte (a browser's preconnected spare socket, a scanner) is
+// closed at the header deadline without an answer, as nginx does: a 408 there would be read by
+// a browser as the answer to the request it sends at that moment. The server goes on serving.
+TEST_F(ServerTest, SilentConnectionIsClosedWithoutAnswerAtTheHeaderDeadline) {
+    start();
+    for (int round = 0; round < 3; ++round) {
+        auto silent = connect();
+        auto t0 = std::chrono::steady_clock::now();
+        beast::flat_buffer buf;
+        EXPECT_TRUE(closed_by_peer(silent, buf)) << "round " << round;
+        EXPECT_EQ(buf.size(), 0U);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+        auto next = connect();
+        beast::flat_buffer buf2;
+        EXPECT_EQ(get(next, buf2, "/inline").result_int(), 200);
+    }
 }
 
 TEST_F(ServerTest, BeyondMaxConnectionsGets503) {

@@ -19,6 +19,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t kReadChunk = 4096;
 constexpr std::size_t kUnmatchedBodyLimit = 64 * 1024;
+constexpr std::chrono::seconds kLingerTime{2};
 
 std::string new_request_id() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -241,9 +242,30 @@ void finish(Server::Impl& im, const Exchange& x, int status, std::size_t bytes) 
     }
 }
 
+// Ends our side of the connection and reads (and drops) what the client still sends, for up to
+// kLingerTime, before the caller closes it. Closing a socket with unread bytes makes the kernel
+// send a reset, and a reset makes the client throw away an answer it has not read yet (a 413
+// while the browser is still uploading, a 503, a 408), as nginx's lingering close avoids.
+asio::awaitable<void> linger(std::shared_ptr<Conn> conn) {
+    beast::error_code ec;
+    conn->socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+        co_return;
+    }
+    conn->arm(kLingerTime);
+    std::array<char, 4096> sink;
+    while (!ec) {
+        co_await conn->socket.async_read_some(asio::buffer(sink),
+                                              asio::redirect_error(asio::use_awaitable, ec));
+    }
+    conn->disarm();
+}
+
 // Writes a bare status answer and asks the caller to close (the request was not fully read).
+// `body` is always a string literal. No argument of a coroutine here is a temporary: GCC 12
+// destroys some of those twice (an `Exchange{}` argument freed an invalid pointer).
 asio::awaitable<void> answer_and_close(Server::Impl* im, std::shared_ptr<Conn> conn, Exchange x,
-                                       int status, std::string body) {
+                                       int status, std::string_view body) {
     Response r;
     if (status == 413 && im->settings.error_page && x.route != "-") {
         // The route is known (its body limit was exceeded): let the application answer in its
@@ -255,7 +277,7 @@ asio::awaitable<void> answer_and_close(Server::Impl* im, std::shared_ptr<Conn> c
         q.request_id = x.request_id;
         r = im->settings.error_page(q, status);
     } else {
-        r = Response::text(status, std::move(body));
+        r = Response::text(status, std::string(body));
     }
     if (status == 503) {
         r.headers.set("Retry-After", "1");
@@ -269,7 +291,9 @@ asio::awaitable<void> answer_and_close(Server::Impl* im, std::shared_ptr<Conn> c
     beast::error_code ec;
     co_await bhttp::async_write(conn->socket, res, asio::redirect_error(asio::use_awaitable, ec));
     conn->disarm();
-    conn->socket.shutdown(tcp::socket::shutdown_send, ec);
+    if (!ec) {
+        co_await linger(conn);
+    }
 }
 
 // Fills a Request from the parsed message; 0 on success or the status to answer with.
@@ -318,16 +342,7 @@ int build_request(Server::Impl& im, Conn& conn, bhttp::request<bhttp::string_bod
 asio::awaitable<void> reject_overloaded(Server::Impl* im, std::shared_ptr<Conn> conn) {
     Exchange x;
     co_await answer_and_close(im, conn, std::move(x), 503, "Server busy, retry shortly.\n");
-    // Read (and drop) what the client sent so closing does not reset the connection before it
-    // has read our answer.
-    conn->arm(std::chrono::seconds(1));
-    std::array<char, 1024> sink;
     beast::error_code ec;
-    while (!ec) {
-        co_await conn->socket.async_read_some(asio::buffer(sink),
-                                              asio::redirect_error(asio::use_awaitable, ec));
-    }
-    conn->disarm();
     conn->socket.close(ec);
 }
 
@@ -352,9 +367,10 @@ asio::awaitable<void> run_session(Server::Impl* im, std::shared_ptr<Conn> conn) 
                 buffer.prepare(kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
             conn->idle = false;
             if (ec) {
-                if (conn->timed_out && first) {
-                    co_await answer_and_close(im, conn, Exchange{}, 408, "Request timeout.\n");
-                }
+                // Not a byte of a request arrived in time (a browser's spare preconnected socket,
+                // an idle keep-alive connection): close without an answer, as nginx does. A 408
+                // here could be read by the client as the answer to the request it is sending at
+                // this very moment.
                 break;
             }
             buffer.commit(n);

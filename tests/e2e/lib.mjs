@@ -67,9 +67,22 @@ export async function withScreenshot(page, label, fn) {
     return await fn();
   } catch (err) {
     const file = await screenshot(page, `FAIL-${label}`);
-    err.message += `\n  screenshot: ${file}`;
+    err.message += `\n  screenshot: ${file}${serverLogs()}`;
     throw err;
   }
+}
+
+/** Servers started by startServer and not yet stopped, for the logs of a failure. */
+const runningServers = new Set();
+
+/** The last lines each running server printed (its access log included), for a failure. */
+function serverLogs(count = 40) {
+  let text = '';
+  for (const s of runningServers) {
+    text += `\n  server ${s.url}, last lines of stdout:\n    ${s.lines.slice(-count).join('\n    ')}`;
+    text += `\n  stderr:\n    ${s.stderr.slice(-count).join('\n    ')}`;
+  }
+  return text;
 }
 
 /**
@@ -257,7 +270,9 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
     });
   }
 
+  let server = null;
   async function stop() {
+    runningServers.delete(server);
     if (!exited) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -280,7 +295,7 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
     throw err;
   }
 
-  return {
+  server = {
     url,
     dataDir,
     lines,
@@ -293,6 +308,8 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
     },
     stop,
   };
+  runningServers.add(server);
+  return server;
 }
 
 /** Decodes RFC 4648 base32 (spaces and padding ignored). */
