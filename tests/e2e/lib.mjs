@@ -271,17 +271,31 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
   }
 
   let server = null;
+  /**
+   * Stops the server with SIGTERM and returns how it exited. Throws, with its last lines, when
+   * it had already died on its own (a crash) or did not stop cleanly within 10 s: a test whose
+   * server crashed under it must not pass.
+   */
   async function stop() {
     runningServers.delete(server);
+    const diedOnItsOwn = exited;
+    let killed = false;
     if (!exited) {
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
+      const timer = setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, 10000);
       await gone;
       clearTimeout(timer);
     }
     if (!process.env.SEGNALA_E2E_KEEP) {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+    if (url && (diedOnItsOwn || killed || exited.code !== 0)) {
+      const how = diedOnItsOwn ? 'died before the end of the tests' : killed ? 'did not stop within 10 s' : 'stopped badly';
+      throw new Error(`segnala ${how} (${JSON.stringify(exited)})${describe()}`);
     }
     return exited;
   }
