@@ -307,6 +307,22 @@ TEST_F(ServerTest, SilentConnectionIsClosedWithoutAnswerAtTheHeaderDeadline) {
     }
 }
 
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedWithoutAnswer) {
+    ServerSettings s;
+    s.idle_timeout = std::chrono::seconds(1);
+    start(s);
+    auto sock = connect();
+    beast::flat_buffer buf;
+    EXPECT_EQ(get(sock, buf, "/inline").result_int(), 200);
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_TRUE(closed_by_peer(sock, buf));  // no 408: the next request could be on its way
+    EXPECT_EQ(buf.size(), 0U);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+    auto next = connect();
+    beast::flat_buffer buf2;
+    EXPECT_EQ(get(next, buf2, "/inline").result_int(), 200);
+}
+
 TEST_F(ServerTest, BeyondMaxConnectionsGets503) {
     ServerSettings s;
     s.max_connections = 1;
