@@ -71,8 +71,8 @@ http::Handler Site::altcha_challenge_handler() const {
     };
 }
 
-http::Response Site::report_refused(Page& p, int status, nlohmann::json data,
-                                    std::int64_t retry_after) const {
+http::Response Site::render_report_form(Page& p, int status, nlohmann::json data,
+                                        std::int64_t retry_after) const {
     data["altcha"] = altcha_ != nullptr;
     data["privacy_note"] = privacy_note(p.lang);
     auto res = render(p, status, "report_form", std::move(data));
@@ -91,10 +91,7 @@ http::Response Site::report_form(Page& p) {
     if (auto c = p.req.query_param("categoria")) {
         f.category = std::string(*c);
     }
-    nlohmann::json data = report_form_view(views_, p.lang, f, {}, {});
-    data["altcha"] = altcha_ != nullptr;
-    data["privacy_note"] = privacy_note(p.lang);
-    return render(p, 200, "report_form", std::move(data));
+    return render_report_form(p, 200, report_form_view(views_, p.lang, f, {}, {}), 0);
 }
 
 std::optional<http::Response> Site::report_limit(Page& p, const ReportFields& f,
@@ -115,7 +112,7 @@ std::optional<http::Response> Site::report_limit(Page& p, const ReportFields& f,
     data["limit_message"] =
         views_.text(p.lang, "report_too_many", {{"minutes", minutes(retry_after)}});
     data["limit_unverified"] = !verified;
-    return report_refused(p, 429, std::move(data), retry_after);
+    return render_report_form(p, 429, std::move(data), retry_after);
 }
 
 http::Response Site::report_submit(Page& p) {
@@ -132,7 +129,7 @@ http::Response Site::report_submit(Page& p) {
     app::Submission submission;
     const auto errors = intake_->validate(to_report_form(f, p.files), submission);
     if (!errors.empty()) {
-        return report_refused(p, 422, report_form_view(views_, p.lang, f, errors, names), 0);
+        return render_report_form(p, 422, report_form_view(views_, p.lang, f, errors, names), 0);
     }
     if (auto refused = report_limit(p, f, names, verified, true)) {
         return std::move(*refused);

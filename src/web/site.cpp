@@ -159,7 +159,7 @@ http::Response Site::error(Page& p, int status, std::string_view message_key) co
 }
 
 http::Response Site::error_page(http::Request& req, int status) const {
-    Page p{req};
+    Page p(req);
     p.lang = pick_language(req);
     http::Response r = error(p, status);
     r.headers.set("Cache-Control", "no-store");
@@ -215,7 +215,7 @@ http::Handler Site::handler(PageHandler fn, unsigned flags) {
                            : (flags & kAnalyst) != 0    ? "analyst"
                                                         : "operator";
     return [this, fn = std::move(fn), flags, min_role](http::Request& req) -> http::Response {
-        Page p{req};
+        Page p(req);
         p.lang = pick_language(req);
         if (auto q = req.query_param("lang"); q && (*q == "it" || *q == "en")) {
             p.set_cookies.push_back(cookie(kLangCookie, *q, 365L * 24 * 3600, false, "Lax", p));

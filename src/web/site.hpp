@@ -39,6 +39,8 @@ struct SiteSettings {
 
 /// What a page handler sees: the request plus the resolved language, operator and CSRF token.
 struct Page {
+    explicit Page(http::Request& r) : req(r) {}
+
     http::Request& req;
     Lang lang = Lang::it;
     std::optional<app::Principal> principal;
@@ -122,8 +124,10 @@ class Site {
     bool altcha_verified(const Page& p) const;
     /// GET /altcha/challenge: a fresh proof-of-work challenge (JSON, never cached).
     http::Handler altcha_challenge_handler() const;
-    http::Response report_refused(Page& p, int status, nlohmann::json data,
-                                  std::int64_t retry_after) const;
+    /// The reporting form (fresh, or kept with its errors or its limit message) with the fields
+    /// every rendering needs (proof of work, privacy note), never cached.
+    http::Response render_report_form(Page& p, int status, nlohmann::json data,
+                                      std::int64_t retry_after) const;
     /// The per-client report limit (stricter without a valid proof of work): a 429 page with
     /// the form kept when it is reached, 503 when it cannot be checked. `count`: record this
     /// report (else only look).

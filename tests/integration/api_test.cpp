@@ -56,18 +56,6 @@ HttpResult post(Client& c, const std::string& key, const std::string& body,
     return c.request("POST", "/api/v1/reports", body, headers);
 }
 
-std::string sql_value(const TestDatabase& db, const std::string& query) {
-    std::string out = db.sql(query);
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
-        out.pop_back();
-    return out;
-}
-
-std::int64_t count_reports(const TestDatabase& db) {
-    const auto v = sql_value(db, "SELECT COUNT(*) FROM reports");
-    return v.empty() ? -1 : std::stoll(v);
-}
-
 json report(const std::string& category, std::vector<std::string> urls) {
     return {{"category", category}, {"urls", urls}};
 }

@@ -101,15 +101,6 @@ inline std::string file_report(const std::string& base_url, Fields fields,
 }
 
 /// The single value a query returns, trimmed.
-inline std::string sql_value(const TestDatabase& db, const std::string& query) {
-    std::string out = db.sql(query);
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
-        out.pop_back();
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.front())))
-        out.erase(0, 1);
-    return out;
-}
-
 inline std::string case_of(const TestDatabase& db, const std::string& code) {
     return sql_value(db, "SELECT case_id FROM reports WHERE code = '" + code + "'");
 }

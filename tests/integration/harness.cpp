@@ -1,6 +1,7 @@
 #include "harness.hpp"
 
 #include <array>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -271,6 +272,21 @@ std::string TestDatabase::sql(const std::string& statement) const {
         throw std::runtime_error("SQL failed: " + statement + ": " + out);
     }
     return out;
+}
+
+std::string sql_value(const TestDatabase& db, const std::string& query) {
+    std::string out = db.sql(query);
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
+        out.pop_back();
+    std::size_t first = 0;
+    while (first < out.size() && std::isspace(static_cast<unsigned char>(out[first])))
+        ++first;
+    return out.substr(first);
+}
+
+std::int64_t count_reports(const TestDatabase& db) {
+    const std::string v = sql_value(db, "SELECT COUNT(*) FROM reports");
+    return v.empty() ? -1 : std::stoll(v);
 }
 
 CommandResult run_segnala(const std::vector<std::string>& args,

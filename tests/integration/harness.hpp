@@ -1,6 +1,7 @@
 // Starts the real `segnala` binary on an ephemeral port and talks HTTP to it (libcurl).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -66,6 +67,12 @@ class TestDatabase {
     std::string pg_name_;
     std::filesystem::path dir_;
 };
+
+/// The single value a query returns, without the client's surrounding white space.
+std::string sql_value(const TestDatabase& db, const std::string& query);
+
+/// How many reports the database holds (-1 when the query printed nothing).
+std::int64_t count_reports(const TestDatabase& db);
 
 /// Runs `segnala ARGS` to completion; returns exit code and combined output.
 struct CommandResult {

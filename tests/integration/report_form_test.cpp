@@ -77,21 +77,6 @@ bool contains(const std::string& hay, const std::string& needle) {
     return hay.find(needle) != std::string::npos;
 }
 
-/// The single value a query returns, without the client's trailing newline.
-std::string sql_value(const TestDatabase& db, const std::string& query) {
-    std::string out = db.sql(query);
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back())))
-        out.pop_back();
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.front())))
-        out.erase(0, 1);
-    return out;
-}
-
-std::int64_t count_reports(const TestDatabase& db) {
-    const std::string out = sql_value(db, "SELECT COUNT(*) FROM reports");
-    return out.empty() ? -1 : std::stoll(out);
-}
-
 // ---- a tiny valid PNG, built here (stored deflate block, real CRCs) ----
 
 std::uint32_t crc32(const std::string& data) {
