@@ -15,7 +15,7 @@ TEST(QueueCursor, RoundTripsAndRefusesAnythingElse) {
     EXPECT_EQ(back.value(), c);
     const store::QueueCursor neg{0, -5, 7};
     EXPECT_EQ(decode_cursor(encode_cursor(neg)).value(), neg);
-    for (const std::string bad :
+    for (const std::string& bad :
          {std::string(""), std::string("!!!"), std::string(200, 'A'),
           crypto::base64url_encode("q1:2:5:7"), crypto::base64url_encode("q1:0:5:0"),
           crypto::base64url_encode("q1:0:5"), crypto::base64url_encode("q2:0:5:7"),

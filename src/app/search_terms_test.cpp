@@ -56,7 +56,7 @@ TEST(SearchTerms, QueryWordsMatchBothIndexForms) {
 
 TEST(SearchTerms, HostileQueriesBecomePlainTokens) {
     SearchTerms st(kKey);
-    for (const std::string q :
+    for (const std::string& q :
          {std::string("\"a\" OR \"b\""), std::string("NEAR(a b, 2)"), std::string("pay*"),
           std::string("^start"), std::string("'); DROP TABLE cases; --"), std::string("a:b"),
           std::string("col:term AND -x"), std::string("\xff\xfe\x00zz", 5),

@@ -19,7 +19,7 @@ TEST(Cookies, ParsesLeniently) {
 TEST(Cookies, BoundedCount) {
     std::string h;
     for (int i = 0; i < 1000; ++i) {
-        h += "c" + std::to_string(i) + "=v; ";
+        h.append("c").append(std::to_string(i)).append("=v; ");
     }
     EXPECT_EQ(parse_cookies(h).size(), kMaxCookies);
     EXPECT_EQ(parse_cookies(h, 3).size(), 3u);
