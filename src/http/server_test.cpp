@@ -121,6 +121,17 @@ class ServerTest : public ::testing::Test {
         return ec == asio::error::eof || ec == asio::error::connection_reset;
     }
 
+    /// The server closes `sock` within 3 s without writing a byte, and still serves afterwards.
+    void expect_closed_without_answer_and_serving(tcp::socket& sock, beast::flat_buffer& buf) {
+        const auto t0 = std::chrono::steady_clock::now();
+        EXPECT_TRUE(closed_by_peer(sock, buf));
+        EXPECT_EQ(buf.size(), 0U);
+        EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+        auto next = connect();
+        beast::flat_buffer next_buf;
+        EXPECT_EQ(get(next, next_buf, "/inline").result_int(), 200);
+    }
+
     asio::io_context ioc;
     Router router;
     Metrics metrics;
@@ -295,15 +306,10 @@ TEST_F(ServerTest, TricklingClientGets408) {
 TEST_F(ServerTest, SilentConnectionIsClosedWithoutAnswerAtTheHeaderDeadline) {
     start();
     for (int round = 0; round < 3; ++round) {
+        SCOPED_TRACE(round);
         auto silent = connect();
-        auto t0 = std::chrono::steady_clock::now();
         beast::flat_buffer buf;
-        EXPECT_TRUE(closed_by_peer(silent, buf)) << "round " << round;
-        EXPECT_EQ(buf.size(), 0U);
-        EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
-        auto next = connect();
-        beast::flat_buffer buf2;
-        EXPECT_EQ(get(next, buf2, "/inline").result_int(), 200);
+        expect_closed_without_answer_and_serving(silent, buf);
     }
 }
 
@@ -314,13 +320,7 @@ TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedWithoutAnswer) {
     auto sock = connect();
     beast::flat_buffer buf;
     EXPECT_EQ(get(sock, buf, "/inline").result_int(), 200);
-    auto t0 = std::chrono::steady_clock::now();
-    EXPECT_TRUE(closed_by_peer(sock, buf));  // no 408: the next request could be on its way
-    EXPECT_EQ(buf.size(), 0U);
-    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
-    auto next = connect();
-    beast::flat_buffer buf2;
-    EXPECT_EQ(get(next, buf2, "/inline").result_int(), 200);
+    expect_closed_without_answer_and_serving(sock, buf);  // no 408: a request may be on its way
 }
 
 TEST_F(ServerTest, BeyondMaxConnectionsGets503) {

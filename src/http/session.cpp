@@ -13,6 +13,12 @@
 #include "http/codec.hpp"
 #include "http/server_impl.hpp"
 
+#if defined(__GNUC__) && !defined(__clang__)
+// Under ASan, g++ 12 takes Boost.Asio's coroutine frames, allocated and freed by the frame's own
+// operator new/delete pair, for a mismatched new/delete at the end of this file.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 namespace segnala::http {
 namespace {
 
