@@ -76,13 +76,8 @@ export async function withScreenshot(page, label, fn) {
 const runningServers = new Set();
 
 /** The last lines each running server printed (its access log included), for a failure. */
-function serverLogs(count = 40) {
-  let text = '';
-  for (const s of runningServers) {
-    text += `\n  server ${s.url}, last lines of stdout:\n    ${s.lines.slice(-count).join('\n    ')}`;
-    text += `\n  stderr:\n    ${s.stderr.slice(-count).join('\n    ')}`;
-  }
-  return text;
+function serverLogs() {
+  return [...runningServers].map((s) => `\n  server ${s.url}:${s.describe()}`).join('');
 }
 
 /**
@@ -237,7 +232,8 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
   });
 
   const describe = () =>
-    `\n  args: ${args.join(' ')}\n  stdout:\n    ${lines.join('\n    ')}\n  stderr:\n    ${stderr.slice(-40).join('\n    ')}`;
+    `\n  args: ${args.join(' ')}\n  stdout (last 40 lines):\n    ${lines.slice(-40).join('\n    ')}` +
+    `\n  stderr (last 40 lines):\n    ${stderr.slice(-40).join('\n    ')}`;
 
   function waitForLine(regex, ms = timeoutMs) {
     return new Promise((resolve, reject) => {
@@ -315,6 +311,7 @@ export async function startServer({ timeoutMs = 30000, extraArgs = [] } = {}) {
     lines,
     stderr,
     waitForLine,
+    describe,
     async credentials(ms = 10000) {
       const [, user] = await waitForLine(/^\s*user:\s*(\S+)\s*$/, ms);
       const [, password] = await waitForLine(/^\s*password:\s*(\S+)\s*$/, ms);
