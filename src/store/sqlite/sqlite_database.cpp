@@ -366,6 +366,11 @@ core::result<std::unique_ptr<Database>> open_sqlite(const SqliteSettings& settin
         return errc::invalid_argument;
     }
     SEGNALA_TRY(writer, Connection::open(settings.path, true, settings.busy_timeout_ms));
+    if (settings.writer_cache_kib > 0) {
+        // Negative: a size in KiB rather than in pages.
+        BOOST_OUTCOME_TRYV(
+            writer->exec("PRAGMA cache_size=-" + std::to_string(settings.writer_cache_kib)));
+    }
     SEGNALA_TRY(checkpointer, Connection::open(settings.path, false, settings.busy_timeout_ms));
     // A connection checkpoints only once it has read the database and so opened its log.
     SEGNALA_TRY(mode, checkpointer->run("PRAGMA journal_mode", {}));

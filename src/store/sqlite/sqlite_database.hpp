@@ -21,6 +21,9 @@ struct SqliteSettings {
                                    ///< the database once it holds this many pages
     int writer_checkpoint_frames = 40000;  ///< past this the writer copies it itself, waiting
                                            ///< (a backstop when the checkpointer falls behind)
+    int writer_cache_kib = 65536;  ///< the writer's page cache: the indexes that new reports
+                                   ///< land in at random places (codes, URL hashes, domains)
+                                   ///< stay in memory instead of being read back page by page
 };
 
 /// Opens (creating if needed) the database file and starts the writer thread. Does not migrate.

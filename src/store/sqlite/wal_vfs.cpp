@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <new>
 #include <string>
@@ -20,6 +21,7 @@ constexpr std::size_t kMaxWrite = 31 * 4096;
 
 std::atomic<std::uint64_t> g_writes{0};
 std::atomic<std::uint64_t> g_flushes{0};
+std::atomic<std::uint64_t> g_subjournals{0};
 
 sqlite3_vfs* g_real = nullptr;  // the default VFS ("unix"), set once at registration
 
@@ -208,20 +210,44 @@ int x_unfetch(sqlite3_file* f, sqlite3_int64 off, void* p) {
     return real(f)->pMethods->xUnfetch(real(f), off, p);
 }
 
-// A savepoint's sub-journal past 64 KiB, kept in memory. SQLite's own in-memory journal
-// (temp_store=MEMORY) is a list of 1 KiB chunks that it walks from the start whenever a
-// statement ends, which costs more than the statement once a group commit has journaled a few
-// megabytes; on disk it costs two system calls per page. Here it is one contiguous buffer.
+// Savepoint and statement sub-journals, kept in memory. SQLite copies into the sub-journal every
+// page a statement (or savepoint) changes inside a transaction, so that it can undo that
+// statement alone: with the queue's indexes that is some twenty pages per report. Its own
+// in-memory journal keeps them in malloc'd 1 KiB chunks, freed at each statement's end and walked
+// from the start whenever one ends; past 64 KiB it spills to a temporary file, two system calls
+// a page. Here (the spill threshold is 0, see wal_vfs_name) every sub-journal is one contiguous
+// buffer, and the buffer is kept by the thread for its next transaction instead of being freed,
+// so that a busy writer neither allocates nor faults in fresh memory for it.
 struct MemoryFile {
     sqlite3_file base;
     std::string* bytes;
 };
 
+// Above this a finished sub-journal's buffer is released instead of kept (a huge transaction).
+constexpr std::size_t kMaxKeptJournal = 8 * 1024 * 1024;
+thread_local std::unique_ptr<std::string> t_spare_journal;
+
+std::string* take_journal_buffer() {
+    if (t_spare_journal) {
+        return t_spare_journal.release();
+    }
+    return new (std::nothrow) std::string;
+}
+
+void give_back_journal_buffer(std::string* b) {
+    if (b->capacity() > kMaxKeptJournal || t_spare_journal) {
+        delete b;
+        return;
+    }
+    b->clear();
+    t_spare_journal.reset(b);
+}
+
 std::string& bytes_of(sqlite3_file* f) {
     return *reinterpret_cast<MemoryFile*>(f)->bytes;
 }
 int m_close(sqlite3_file* f) {
-    delete reinterpret_cast<MemoryFile*>(f)->bytes;
+    give_back_journal_buffer(reinterpret_cast<MemoryFile*>(f)->bytes);
     reinterpret_cast<MemoryFile*>(f)->bytes = nullptr;
     return SQLITE_OK;
 }
@@ -329,10 +355,11 @@ int v_open(sqlite3_vfs*, sqlite3_filename name, sqlite3_file* f, int flags, int*
     if ((flags & SQLITE_OPEN_SUBJOURNAL) != 0) {
         auto* m = reinterpret_cast<MemoryFile*>(f);
         m->base.pMethods = nullptr;
-        m->bytes = new (std::nothrow) std::string;
+        m->bytes = take_journal_buffer();
         if (m->bytes == nullptr) {
             return SQLITE_NOMEM;
         }
+        g_subjournals.fetch_add(1, std::memory_order_relaxed);
         m->base.pMethods = &kMemoryMethods;
         if (out_flags != nullptr) {
             *out_flags = flags;
@@ -412,6 +439,10 @@ const char* g_name = "segnala-wal";
 const char* wal_vfs_name() {
     static std::once_flag once;
     std::call_once(once, [] {
+        // Sub-journals go straight to the VFS (the memory file above) instead of SQLite's
+        // chunked memory journal. Only possible before SQLite initializes; if something in the
+        // process already initialized it, the chunked journal stays, which is only slower.
+        (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 0);
         g_real = sqlite3_vfs_find(nullptr);
         g_vfs.iVersion = 2;
         g_vfs.szOsFile = static_cast<int>(kRealOffset) + g_real->szOsFile;
@@ -436,7 +467,8 @@ const char* wal_vfs_name() {
 }
 
 WalVfsCounters wal_vfs_counters() {
-    return {g_writes.load(std::memory_order_relaxed), g_flushes.load(std::memory_order_relaxed)};
+    return {g_writes.load(std::memory_order_relaxed), g_flushes.load(std::memory_order_relaxed),
+            g_subjournals.load(std::memory_order_relaxed)};
 }
 
 }  // namespace segnala::store::sqlite

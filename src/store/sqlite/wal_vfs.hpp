@@ -18,8 +18,9 @@ const char* wal_vfs_name();
 
 /// Counters over every WAL opened through the VFS in this process (for tests and benchmarks).
 struct WalVfsCounters {
-    std::uint64_t writes = 0;   ///< xWrite calls SQLite made on WAL files
-    std::uint64_t flushes = 0;  ///< writes handed to the operating system instead
+    std::uint64_t writes = 0;       ///< xWrite calls SQLite made on WAL files
+    std::uint64_t flushes = 0;      ///< writes handed to the operating system instead
+    std::uint64_t subjournals = 0;  ///< statement and savepoint journals opened in memory
 };
 WalVfsCounters wal_vfs_counters();
 

@@ -181,6 +181,50 @@ TEST_F(WalVfsTest, AFailedFunctionInAGroupLeavesTheOthersAndNothingOfItsOwn) {
     expect_intact(2, 100);
 }
 
+TEST_F(WalVfsTest, AFailedStatementUndoesOnlyItselfThroughTheJournalInMemory) {
+    Database& db = open();
+    const auto before = sqlite::wal_vfs_counters();
+    // Three transactions, so that the second and third reuse the first one's journal buffer.
+    for (std::int64_t round = 0; round < 3; ++round) {
+        const std::int64_t first = round * 80 + 1;
+        ASSERT_TRUE(db.write([&](Tx& tx) -> core::result<void> {
+            for (std::int64_t id = first; id < first + 40; ++id) {
+                SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, k, payload) VALUES ($1, $2, $3)",
+                                       {id, "k" + std::to_string(id), Blob{payload(id, 3000)}}));
+                (void)n;
+            }
+            // 20 small rows whose keys land among the ones above, the last a duplicate: SQLite
+            // undoes this statement alone from its journal (a few pages, which SQLite would
+            // otherwise keep in its own chunks), and the transaction goes on.
+            auto failed = tx.exec(
+                "WITH RECURSIVE n(i) AS (SELECT 100000 UNION ALL SELECT i + 1 FROM n "
+                "WHERE i < 100019) INSERT INTO items (id, k, payload) SELECT i, CASE WHEN "
+                "i = 100019 THEN 'k1' ELSE 'k' || i END, zeroblob(100) FROM n");
+            EXPECT_FALSE(failed);
+            for (std::int64_t id = first + 40; id < first + 80; ++id) {
+                SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, k, payload) VALUES ($1, $2, $3)",
+                                       {id, "k" + std::to_string(id), Blob{payload(id, 3000)}}));
+                (void)n;
+            }
+            return core::success();
+        }));
+    }
+    EXPECT_GE(sqlite::wal_vfs_counters().subjournals, before.subjournals + 3);
+    db.close();
+    db_.reset();
+    expect_intact(240, 3000);
+}
+
+TEST_F(WalVfsTest, TheWriterKeepsTheConfiguredPageCache) {
+    Database& db = open({.writer_cache_kib = 12345});
+    auto size = db.write_as<std::int64_t>([](Tx& tx) -> core::result<std::int64_t> {
+        SEGNALA_TRY(r, tx.query("PRAGMA cache_size"));
+        return r.int64(0, 0);
+    });
+    ASSERT_TRUE(size);
+    EXPECT_EQ(size.value(), -12345);
+}
+
 TEST_F(WalVfsTest, ReadersSeeOnlyCommittedRowsWhileTheLogIsCopied) {
     Database& db = open({.checkpoint_frames = 20, .writer_checkpoint_frames = 200});
     std::atomic<bool> done{false};
