@@ -188,11 +188,16 @@ TEST_F(WalVfsTest, AFailedStatementUndoesOnlyItselfThroughTheJournalInMemory) {
     for (std::int64_t round = 0; round < 3; ++round) {
         const std::int64_t first = round * 80 + 1;
         ASSERT_TRUE(db.write([&](Tx& tx) -> core::result<void> {
-            for (std::int64_t id = first; id < first + 40; ++id) {
-                SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, k, payload) VALUES ($1, $2, $3)",
-                                       {id, "k" + std::to_string(id), Blob{payload(id, 3000)}}));
-                (void)n;
-            }
+            auto add = [&](std::int64_t from, std::int64_t to) -> core::result<void> {
+                for (std::int64_t id = from; id < to; ++id) {
+                    SEGNALA_TRY(n,
+                                tx.exec("INSERT INTO items (id, k, payload) VALUES ($1, $2, $3)",
+                                        {id, "k" + std::to_string(id), Blob{payload(id, 3000)}}));
+                    (void)n;
+                }
+                return core::success();
+            };
+            SEGNALA_TRYV(add(first, first + 40));
             // 20 small rows whose keys land among the ones above, the last a duplicate: SQLite
             // undoes this statement alone from its journal (a few pages, which SQLite would
             // otherwise keep in its own chunks), and the transaction goes on.
@@ -201,12 +206,7 @@ TEST_F(WalVfsTest, AFailedStatementUndoesOnlyItselfThroughTheJournalInMemory) {
                 "WHERE i < 100019) INSERT INTO items (id, k, payload) SELECT i, CASE WHEN "
                 "i = 100019 THEN 'k1' ELSE 'k' || i END, zeroblob(100) FROM n");
             EXPECT_FALSE(failed);
-            for (std::int64_t id = first + 40; id < first + 80; ++id) {
-                SEGNALA_TRY(n, tx.exec("INSERT INTO items (id, k, payload) VALUES ($1, $2, $3)",
-                                       {id, "k" + std::to_string(id), Blob{payload(id, 3000)}}));
-                (void)n;
-            }
-            return core::success();
+            return add(first + 40, first + 80);
         }));
     }
     EXPECT_GE(sqlite::wal_vfs_counters().subjournals, before.subjournals + 3);
