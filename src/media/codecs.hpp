@@ -20,6 +20,15 @@ core::errc check_dimensions(std::uint64_t width, std::uint64_t height,
 /// Composites `count` RGBA pixels onto white into RGB; `out` may equal `rgba` (in place).
 void rgba_to_rgb_on_white(const std::uint8_t* rgba, std::uint8_t* out, std::size_t count) noexcept;
 
+/// The EXIF orientation (1 to 8) in an APP1 payload that starts with "Exif\0\0", read with
+/// libexif; 1 (as stored) when the payload has none or cannot be read.
+int exif_orientation(const std::uint8_t* data, std::size_t size) noexcept;
+
+/// Turns pixels stored with EXIF orientation `orientation` the way a viewer shows them (2-4:
+/// mirrored or turned half-way in place; 5-8: a quarter turn, width and height swapped, in a
+/// second buffer). Any other value leaves the image as it is.
+void apply_orientation(Image& image, int orientation);
+
 // Decoders: `bytes` is non-empty and within limits.max_bytes (checked by decode_image()).
 [[nodiscard]] core::result<Image> decode_jpeg(std::string_view bytes, const ImageLimits& limits);
 [[nodiscard]] core::result<Image> decode_png(std::string_view bytes, const ImageLimits& limits);

@@ -7,7 +7,9 @@
 #include <sstream>
 
 #include <gtest/gtest.h>
+#include <libexif/exif-data.h>
 
+#include "media/codecs.hpp"
 #include "media/preview.hpp"
 #include "media/test_images.hpp"
 
@@ -381,6 +383,139 @@ TEST(DecodeImage, ProgressiveJpegDecodesButAScanBombIsRefused) {
     auto bomb = decode_image(testing::encode_progressive_jpeg(rgb, true), ImageType::jpeg, {});
     ASSERT_FALSE(bomb);
     EXPECT_EQ(bomb.error(), core::errc::invalid_argument);
+}
+
+}  // namespace
+}  // namespace segnala::media
+
+namespace segnala::media {
+namespace {
+
+// Stored W x H pixels labelled a..f (in the red channel), and what a viewer shows for each
+// EXIF orientation, written out by hand from the EXIF specification's table.
+TEST(ApplyOrientation, EveryExifOrientationOfASmallImage) {
+    Image stored{.width = 3, .height = 2, .rgb = {}};
+    for (std::uint8_t label : {'a', 'b', 'c', 'd', 'e', 'f'}) {
+        stored.rgb.insert(stored.rgb.end(), {label, 0, 0});
+    }
+    struct Case {
+        int orientation;
+        int width;
+        std::string shown;  // row by row
+    };
+    const Case cases[] = {
+        {1, 3, "abcdef"}, {2, 3, "cbafed"}, {3, 3, "fedcba"}, {4, 3, "defabc"},
+        {5, 2, "adbecf"}, {6, 2, "daebfc"}, {7, 2, "fcebda"}, {8, 2, "cfbead"},
+        {0, 3, "abcdef"}, {9, 3, "abcdef"},  // not an orientation: left alone
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.orientation);
+        Image image = stored;
+        detail::apply_orientation(image, c.orientation);
+        ASSERT_TRUE(image.valid());
+        EXPECT_EQ(image.width, c.width);
+        EXPECT_EQ(image.height, 6 / c.width);
+        std::string shown;
+        for (std::size_t i = 0; i < image.rgb.size(); i += 3) {
+            shown += static_cast<char>(image.rgb[i]);
+        }
+        EXPECT_EQ(shown, c.shown);
+    }
+}
+
+// `jpeg` with an APP1 segment holding `payload` right after its SOI marker.
+std::string with_app1(const std::string& jpeg, std::string_view payload) {
+    const std::size_t n = payload.size() + 2;
+    std::string out = jpeg.substr(0, 2);
+    out += "\xFF\xE1";
+    out += static_cast<char>(n >> 8);
+    out += static_cast<char>(n & 0xFF);
+    out += payload;
+    out += jpeg.substr(2);
+    return out;
+}
+
+// An EXIF block (as a camera writes it, built with libexif) carrying only the orientation.
+std::string exif_with_orientation(int orientation, ExifByteOrder order) {
+    ExifData* exif = exif_data_new();
+    exif_data_set_byte_order(exif, order);
+    ExifEntry* e = exif_entry_new();
+    exif_content_add_entry(exif->ifd[EXIF_IFD_0], e);
+    exif_entry_initialize(e, EXIF_TAG_ORIENTATION);
+    exif_set_short(e->data, order, static_cast<ExifShort>(orientation));
+    exif_entry_unref(e);
+    unsigned char* data = nullptr;
+    unsigned int size = 0;
+    exif_data_save_data(exif, &data, &size);
+    std::string out(reinterpret_cast<const char*>(data), size);
+    std::free(data);
+    exif_data_unref(exif);
+    return out;
+}
+
+// A 64 x 32 photo in four flat quadrants (red, green / blue, white), each a whole number of
+// JPEG blocks so that the colours do not bleed into the points sampled.
+TEST(DecodeImage, AJpegTakenSidewaysIsShownUpright) {
+    Image stored{.width = 64, .height = 32, .rgb = {}};
+    for (int y = 0; y < 32; ++y) {
+        for (int x = 0; x < 64; ++x) {
+            const char q = y < 16 ? (x < 32 ? 'R' : 'G') : (x < 32 ? 'B' : 'W');
+            const std::uint8_t r = q == 'R' || q == 'W' ? 255 : 0;
+            const std::uint8_t g = q == 'G' || q == 'W' ? 255 : 0;
+            const std::uint8_t b = q == 'B' || q == 'W' ? 255 : 0;
+            stored.rgb.insert(stored.rgb.end(), {r, g, b});
+        }
+    }
+    const std::string plain = jpeg_of(stored);
+    auto quadrant = [](const Image& img, int qx, int qy) {
+        const auto at = (static_cast<std::size_t>(img.height / 4 + qy * img.height / 2) *
+                             static_cast<std::size_t>(img.width) +
+                         static_cast<std::size_t>(img.width / 4 + qx * img.width / 2)) *
+                        3;
+        const bool r = img.rgb[at] > 128;
+        const bool g = img.rgb[at + 1] > 128;
+        const bool b = img.rgb[at + 2] > 128;
+        return r && g && b ? 'W' : r ? 'R' : g ? 'G' : b ? 'B' : '?';
+    };
+    // Quadrants as shown: top left, top right, bottom left, bottom right.
+    const std::pair<int, std::string> expected[] = {{1, "RGBW"}, {2, "GRWB"}, {3, "WBGR"},
+                                                    {4, "BWRG"}, {5, "RBGW"}, {6, "BRWG"},
+                                                    {7, "WGBR"}, {8, "GWRB"}};
+    for (const auto& [orientation, shown] : expected) {
+        for (const auto order : {EXIF_BYTE_ORDER_MOTOROLA, EXIF_BYTE_ORDER_INTEL}) {
+            SCOPED_TRACE(std::to_string(orientation) +
+                         (order == EXIF_BYTE_ORDER_INTEL ? " II" : " MM"));
+            const std::string jpeg = with_app1(plain, exif_with_orientation(orientation, order));
+            auto image = decode_image(jpeg, ImageType::jpeg, {});
+            ASSERT_TRUE(image);
+            const bool turned = orientation >= 5;
+            EXPECT_EQ(image.value().width, turned ? 32 : 64);
+            EXPECT_EQ(image.value().height, turned ? 64 : 32);
+            std::string got;
+            for (const auto& [qx, qy] : {std::pair{0, 0}, {1, 0}, {0, 1}, {1, 1}}) {
+                got += quadrant(image.value(), qx, qy);
+            }
+            EXPECT_EQ(got, shown);
+        }
+    }
+}
+
+TEST(DecodeImage, UnreadableOrMissingExifLeavesTheJpegAsStored) {
+    const Image rgb = gradient(64, 40);
+    const std::string plain = jpeg_of(rgb);
+    const std::string payloads[] = {
+        std::string("Exif\0\0", 6),                                      // nothing after the header
+        std::string("Exif\0\0MM\0*\xFF\xFF\xFF\xFF", 14),                // IFD offset past the end
+        std::string("Exif\0\0II*\0\x08\0\0\0\xFF\xFF", 16),              // an IFD that cannot fit
+        "http://ns.adobe.com/xap/1.0/" + std::string(1, '\0') + "<x/>",  // XMP, not EXIF
+    };
+    for (const auto& payload : payloads) {
+        auto image = decode_image(with_app1(plain, payload), ImageType::jpeg, {});
+        ASSERT_TRUE(image);
+        EXPECT_EQ(image.value().width, 64);
+        EXPECT_EQ(image.value().height, 40);
+        EXPECT_LT(mean_abs_luma_diff(image.value(), rgb), 4.0);
+    }
 }
 
 }  // namespace

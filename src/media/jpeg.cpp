@@ -60,6 +60,7 @@ struct DecodeState {
     jpeg_progress_mgr progress{};
     bool created = false;
     Image image;
+    int orientation = 1;  // EXIF, applied after decoding
     std::vector<std::uint8_t> cmyk_row;
 
     DecodeState() = default;
@@ -107,8 +108,18 @@ core::errc run_decode(DecodeState& s, std::string_view bytes, const ImageLimits&
     s.cinfo.progress = &s.progress;
     jpeg_mem_src(&s.cinfo, reinterpret_cast<const unsigned char*>(bytes.data()),
                  static_cast<unsigned long>(bytes.size()));
+    // APP1 holds EXIF (and XMP): kept so that a photo taken sideways is shown upright. What
+    // libjpeg keeps is bounded by the encoded size, itself bounded by limits.max_bytes.
+    jpeg_save_markers(&s.cinfo, JPEG_APP0 + 1, 0xFFFF);
     if (jpeg_read_header(&s.cinfo, TRUE) != JPEG_HEADER_OK) {
         return core::errc::invalid_argument;
+    }
+    for (jpeg_saved_marker_ptr m = s.cinfo.marker_list; m != nullptr; m = m->next) {
+        if (m->marker == JPEG_APP0 + 1 && m->data_length >= 6 &&
+            std::memcmp(m->data, "Exif\0\0", 6) == 0) {
+            s.orientation = exif_orientation(m->data, m->data_length);
+            break;  // the first EXIF segment is the one viewers read
+        }
     }
     // The SOF dimensions, before anything the size of the image is allocated.
     const core::errc dims = check_dimensions(s.cinfo.image_width, s.cinfo.image_height, limits);
@@ -206,6 +217,7 @@ core::result<Image> decode_jpeg(std::string_view bytes, const ImageLimits& limit
     if (rc != core::errc::ok) {
         return rc;
     }
+    apply_orientation(state.image, state.orientation);
     return std::move(state.image);
 }
 
