@@ -1,4 +1,6 @@
 // Retention on every backend: what is erased, when, and what stays.
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "store/dbtest_support.hpp"
@@ -174,6 +176,34 @@ TEST_P(RetentionTest, ErasesWhatWasKeptLongEnoughAndNothingElse) {
     EXPECT_EQ(again.value().reports + again.value().contacts + again.value().attachments, 0);
     EXPECT_EQ(audit_entries(), 1);  // nothing erased, nothing recorded
     ASSERT_TRUE(store().verify_audit().value().ok);
+}
+
+// An erased value must not live on in the freed space of SQLite's pages (secure_delete): the
+// sealed bytes could otherwise be read back from the file, and opened with the key.
+TEST_P(RetentionTest, ErasedValuesDoNotStayInTheSqliteFile) {
+    if (is_postgres()) {
+        GTEST_SKIP() << "PostgreSQL reuses dead rows' space after VACUUM (README, retention)";
+    }
+    add("B1", {"b.example"}, true);  // kept: shows the scan can see what is still there
+    const auto a = add("A1", {"a.example"}, true);
+    for (int i = 0; i < 10; ++i) {  // neighbours on the same pages, kept
+        add("K" + std::to_string(i), {"k" + std::to_string(i) + ".example"}, true);
+    }
+    close_case(a[0], 1000);
+    auto n = erase(2000, 2000);
+    ASSERT_TRUE(n) << n.error().message();
+    ASSERT_EQ(n.value().reports, 1);
+    db().close();  // the last connection copies the log into the file and removes it
+    std::string bytes;
+    for (const char* name : {"test.db", "test.db-wal"}) {
+        std::ifstream in(dir() / name, std::ios::binary);
+        bytes += std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    EXPECT_NE(bytes.find("sealed-contact-B1"), std::string::npos);
+    EXPECT_NE(bytes.find("sealed-description-B1"), std::string::npos);
+    EXPECT_EQ(bytes.find("sealed-contact-A1"), std::string::npos);
+    EXPECT_EQ(bytes.find("sealed-description-A1"), std::string::npos);
+    EXPECT_EQ(bytes.find("sealed-typed-a.example"), std::string::npos);
 }
 
 TEST_P(RetentionTest, ReportsReceivedAfterTheCutoffWait) {

@@ -72,6 +72,10 @@ core::result<std::unique_ptr<Connection>> Connection::open(const std::string& pa
         }
         BOOST_OUTCOME_TRYV(c->exec("PRAGMA synchronous=FULL"));
         BOOST_OUTCOME_TRYV(c->exec("PRAGMA foreign_keys=ON"));
+        // Deleted and overwritten values are zeroed in the file, so that what retention erases
+        // cannot be read back from freed space. Debian's SQLite does it by default; other
+        // builds do not.
+        BOOST_OUTCOME_TRYV(c->exec("PRAGMA secure_delete=ON"));
     } else {
         BOOST_OUTCOME_TRYV(c->exec("PRAGMA query_only=ON"));
         // Readers map the file instead of a pread per page: the queue's searches touch
