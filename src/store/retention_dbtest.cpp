@@ -178,8 +178,9 @@ TEST_P(RetentionTest, ErasesWhatWasKeptLongEnoughAndNothingElse) {
     ASSERT_TRUE(store().verify_audit().value().ok);
 }
 
-// An erased value must not live on in the freed space of SQLite's pages (secure_delete): the
-// sealed bytes could otherwise be read back from the file, and opened with the key.
+// An erased value must not live on in the freed space of SQLite's pages: the sealed bytes could
+// otherwise be read back from the file, and opened with the key. The writer runs with
+// secure_delete=ON for this; the test checks the file, whatever overwrote the freed space.
 TEST_P(RetentionTest, ErasedValuesDoNotStayInTheSqliteFile) {
     if (is_postgres()) {
         GTEST_SKIP() << "PostgreSQL reuses dead rows' space after VACUUM (README, retention)";
